@@ -1,0 +1,534 @@
+//! The zero-copy reader: [`Reader`] iterates the objects at one level, [`Tlv::children`] opens a
+//! constructed object, [`Walk`] goes through a whole tree depth-first with a bounded explicit stack
+//! (no recursion), and [`find`], [`find_all`] and [`find_path`] look objects up.
+//!
+//! # Panic contract
+//! Nothing here panics or reads outside the input, whatever the bytes: every access is checked, a
+//! child can never run past its parent (the child reader only ever sees the parent's value), and
+//! nesting is bounded by [`Config::max_depth`] (at most [`MAX_DEPTH`]).
+
+use crate::error::{Error, ErrorKind};
+use crate::tag::Tag;
+
+/// The hard upper bound on nesting depth; [`Walk`] keeps this many readers on its stack.
+pub const MAX_DEPTH: usize = 16;
+
+/// Which rules the reader applies.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// EMV Book 3 Annex B (the default): `00` bytes before, between and after objects are skipped;
+    /// long-form lengths `81`/`82` are accepted even when not minimal; a constructed object whose
+    /// value is not TLV can be read as primitive.
+    Emv,
+    /// No padding, minimal lengths only, constructed values must be TLV.
+    Strict,
+}
+
+/// Reader configuration. [`Config::EMV`] is the default.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Config {
+    /// EMV-lenient or strict.
+    pub mode: Mode,
+    /// Also skip `FF` bytes between objects (some cards pad with `FF`). With this on, a private-class
+    /// tag starting with `FF` (legal, but Annex B advises issuers against it) cannot be read.
+    pub ff_padding: bool,
+    /// Maximum nesting depth (top level is depth 0); capped at [`MAX_DEPTH`].
+    pub max_depth: u8,
+}
+
+impl Config {
+    /// EMV Book 3 Annex B rules, `00` padding, depth 10.
+    pub const EMV: Self = Self { mode: Mode::Emv, ff_padding: false, max_depth: 10 };
+    /// Strict BER: no padding, minimal lengths.
+    pub const STRICT: Self = Self { mode: Mode::Strict, ff_padding: false, max_depth: 10 };
+
+    /// This configuration with `FF` padding on or off.
+    #[must_use]
+    pub const fn with_ff_padding(mut self, on: bool) -> Self {
+        self.ff_padding = on;
+        self
+    }
+
+    /// This configuration with another maximum depth (capped at [`MAX_DEPTH`]).
+    #[must_use]
+    pub const fn with_max_depth(mut self, depth: u8) -> Self {
+        self.max_depth = if depth as usize > MAX_DEPTH { MAX_DEPTH as u8 } else { depth };
+        self
+    }
+
+    #[inline]
+    const fn is_padding(&self, b: u8) -> bool {
+        b == 0x00 || (self.ff_padding && b == 0xFF)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::EMV
+    }
+}
+
+/// One data object: its tag and a borrowed view of its value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Tlv<'a> {
+    /// The object's tag.
+    pub tag: Tag,
+    /// The object's value bytes.
+    pub value: &'a [u8],
+    /// Offset of the object's first tag byte from the start of the outermost input.
+    pub offset: usize,
+    header_len: u8,
+    depth: u8,
+    config: Config,
+}
+
+impl<'a> Tlv<'a> {
+    /// Whether the tag says constructed.
+    #[inline]
+    pub const fn is_constructed(&self) -> bool {
+        self.tag.is_constructed()
+    }
+
+    /// Nesting depth (0 = top level of the input).
+    #[inline]
+    pub const fn depth(&self) -> usize {
+        self.depth as usize
+    }
+
+    /// The number of header bytes (tag + length field).
+    #[inline]
+    pub const fn header_len(&self) -> usize {
+        self.header_len as usize
+    }
+
+    /// Offset of the first value byte from the start of the outermost input.
+    #[inline]
+    pub const fn value_offset(&self) -> usize {
+        self.offset.saturating_add(self.header_len as usize)
+    }
+
+    /// A reader over the value as nested objects (whatever the constructed bit says).
+    ///
+    /// Its first item is a [`ErrorKind::DepthExceeded`] error when this object already sits at the
+    /// maximum depth.
+    pub fn children(&self) -> Reader<'a> {
+        Reader {
+            data: self.value,
+            pos: 0,
+            base: self.value_offset(),
+            depth: self.depth.saturating_add(1),
+            config: self.config,
+            failed: false,
+        }
+    }
+
+    /// How the value reads: as children (constructed and valid TLV), as primitive bytes, or as
+    /// opaque bytes (constructed but not TLV — EMV mode only; strict mode returns the error).
+    ///
+    /// The check is shallow: it validates the headers of the direct children; each constructed
+    /// child is judged again when it is opened.
+    pub fn content(&self) -> Result<Content<'a>, Error> {
+        if !self.is_constructed() {
+            return Ok(Content::Primitive(self.value));
+        }
+        let children = self.children();
+        match children.validate() {
+            Ok(()) => Ok(Content::Children(children)),
+            Err(e) => match self.config.mode {
+                Mode::Emv if e.kind != ErrorKind::DepthExceeded => Ok(Content::Opaque(self.value)),
+                _ => Err(e.with_tag_if_none(self.tag)),
+            },
+        }
+    }
+}
+
+/// The content of an object, see [`Tlv::content`].
+#[derive(Clone, Debug)]
+pub enum Content<'a> {
+    /// A primitive object's value.
+    Primitive(&'a [u8]),
+    /// A constructed object's children.
+    Children(Reader<'a>),
+    /// A constructed object whose value is not TLV, read as primitive (EMV mode).
+    Opaque(&'a [u8]),
+}
+
+/// An iterator over the objects at one level of BER-TLV data.
+///
+/// Yields `Err` once at the first malformed byte and then ends.
+#[derive(Clone, Debug)]
+pub struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    base: usize,
+    depth: u8,
+    config: Config,
+    failed: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `data` with `config`.
+    pub const fn new(data: &'a [u8], config: Config) -> Self {
+        Self { data, pos: 0, base: 0, depth: 0, config, failed: false }
+    }
+
+    /// A reader with the EMV rules.
+    pub const fn emv(data: &'a [u8]) -> Self {
+        Self::new(data, Config::EMV)
+    }
+
+    /// A reader with the strict rules.
+    pub const fn strict(data: &'a [u8]) -> Self {
+        Self::new(data, Config::STRICT)
+    }
+
+    /// The configuration in force.
+    pub const fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Checks that the rest of this level is well formed (shallow), without consuming `self`.
+    pub fn validate(&self) -> Result<(), Error> {
+        for item in self.clone() {
+            item?;
+        }
+        Ok(())
+    }
+
+    /// Reads the next object, or `None` at the end (trailing padding included).
+    fn read(&mut self) -> Option<Result<Tlv<'a>, Error>> {
+        let cfg = self.config;
+        // Skip padding (EMV mode), or reject it (strict mode).
+        let rest = loop {
+            let rest = self.data.get(self.pos..)?;
+            let &first = rest.first()?;
+            if !cfg.is_padding(first) {
+                break rest;
+            }
+            if cfg.mode == Mode::Strict {
+                return Some(Err(Error::new(ErrorKind::PaddingInStrictMode, self.abs(self.pos))));
+            }
+            self.pos = self.pos.saturating_add(1);
+        };
+        if usize::from(self.depth) > usize::from(cfg.max_depth) {
+            return Some(Err(Error::new(ErrorKind::DepthExceeded, self.abs(self.pos))));
+        }
+        let start = self.pos;
+        let (tag, tag_len) = match Tag::parse(rest) {
+            Ok(t) => t,
+            Err(e) => return Some(Err(self.shift(e, start))),
+        };
+        let after_tag = rest.get(tag_len..).unwrap_or(&[]);
+        let (len, len_len) = match parse_length(after_tag, cfg.mode) {
+            Ok(l) => l,
+            Err(e) => return Some(Err(self.shift(e, start.saturating_add(tag_len)).with_tag(tag))),
+        };
+        let header_len = tag_len.saturating_add(len_len);
+        let Some(value) = rest.get(header_len..).and_then(|v| v.get(..len)) else {
+            let at = self.abs(start.saturating_add(tag_len));
+            return Some(Err(Error::new(ErrorKind::LengthExceedsParent, at).with_tag(tag)));
+        };
+        // header_len ≤ 3 + 3 and len ≤ data.len(), so this cannot overflow; saturate anyway.
+        self.pos = start.saturating_add(header_len).saturating_add(len);
+        Some(Ok(Tlv {
+            tag,
+            value,
+            offset: self.abs(start),
+            header_len: u8::try_from(header_len).unwrap_or(u8::MAX),
+            depth: self.depth,
+            config: cfg,
+        }))
+    }
+
+    #[inline]
+    fn abs(&self, rel: usize) -> usize {
+        self.base.saturating_add(rel)
+    }
+
+    #[inline]
+    fn shift(&self, e: Error, rel: usize) -> Error {
+        Error { offset: self.abs(rel).saturating_add(e.offset), ..e }
+    }
+}
+
+impl<'a> Iterator for Reader<'a> {
+    type Item = Result<Tlv<'a>, Error>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let item = self.read();
+        if let Some(Err(_)) = item {
+            self.failed = true;
+        }
+        item
+    }
+}
+
+impl core::iter::FusedIterator for Reader<'_> {}
+
+impl Error {
+    fn with_tag_if_none(self, tag: Tag) -> Self {
+        if self.tag.is_none() { self.with_tag(tag) } else { self }
+    }
+}
+
+/// Reads a length field at the start of `data`: returns the length and the field's size.
+///
+/// Short form `0x00–0x7F`, long forms `81 xx` and `82 xx xx`. Indefinite length (`80`) and longer
+/// forms are [`ErrorKind::UnsupportedLengthForm`]. In strict mode a long form that a shorter form
+/// could express is [`ErrorKind::NonMinimalLength`]. Offsets in errors are relative to `data`.
+#[inline]
+pub fn parse_length(data: &[u8], mode: Mode) -> Result<(usize, usize), Error> {
+    let Some((&first, rest)) = data.split_first() else {
+        return Err(Error::new(ErrorKind::TruncatedLength, 0));
+    };
+    match first {
+        0x00..=0x7F => Ok((usize::from(first), 1)),
+        0x81 => {
+            let Some(&b) = rest.first() else {
+                return Err(Error::new(ErrorKind::TruncatedLength, 1));
+            };
+            if mode == Mode::Strict && b < 0x80 {
+                return Err(Error::new(ErrorKind::NonMinimalLength, 0));
+            }
+            Ok((usize::from(b), 2))
+        }
+        0x82 => {
+            let Some(&[hi, lo]) = rest.first_chunk::<2>() else {
+                return Err(Error::new(ErrorKind::TruncatedLength, rest.len().saturating_add(1)));
+            };
+            let n = u16::from_be_bytes([hi, lo]);
+            if mode == Mode::Strict && n < 0x100 {
+                return Err(Error::new(ErrorKind::NonMinimalLength, 0));
+            }
+            Ok((usize::from(n), 3))
+        }
+        _ => Err(Error::new(ErrorKind::UnsupportedLengthForm, 0)),
+    }
+}
+
+/// A depth-first, pre-order walk over every object of a tree, with a bounded explicit stack.
+///
+/// Constructed objects are entered when their value is TLV; in EMV mode a constructed object whose
+/// value is not TLV is yielded and not entered (read it as primitive); in strict mode that is an
+/// error. Yields `Err` once and then ends.
+#[derive(Clone, Debug)]
+pub struct Walk<'a> {
+    stack: [Option<Reader<'a>>; MAX_DEPTH],
+    top: usize,
+    failed: bool,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk over `data` with `config`.
+    pub fn new(data: &'a [u8], config: Config) -> Self {
+        Self::from_reader(Reader::new(data, config))
+    }
+
+    /// A walk starting from a reader (e.g. the children of one object).
+    pub fn from_reader(reader: Reader<'a>) -> Self {
+        let mut stack: [Option<Reader<'a>>; MAX_DEPTH] = Default::default();
+        if let Some(slot) = stack.first_mut() {
+            *slot = Some(reader);
+        }
+        Self { stack, top: 0, failed: false }
+    }
+
+    fn step(&mut self) -> Option<Result<Tlv<'a>, Error>> {
+        loop {
+            let reader = self.stack.get_mut(self.top)?.as_mut()?;
+            match reader.next() {
+                None => {
+                    if let Some(slot) = self.stack.get_mut(self.top) {
+                        *slot = None;
+                    }
+                    self.top = self.top.checked_sub(1)?;
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                Some(Ok(tlv)) => {
+                    if tlv.is_constructed() {
+                        match tlv.content() {
+                            Ok(Content::Children(children)) => {
+                                let next = self.top.saturating_add(1);
+                                let Some(slot) = self.stack.get_mut(next) else {
+                                    let at = tlv.value_offset();
+                                    return Some(Err(Error::new(ErrorKind::DepthExceeded, at)));
+                                };
+                                *slot = Some(children);
+                                self.top = next;
+                            }
+                            Ok(_) => {}
+                            Err(e) => return Some(Err(e)),
+                        }
+                    }
+                    return Some(Ok(tlv));
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = Result<Tlv<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let item = self.step();
+        if let Some(Err(_)) = item {
+            self.failed = true;
+        }
+        item
+    }
+}
+
+impl core::iter::FusedIterator for Walk<'_> {}
+
+/// The first object with `tag` anywhere in the tree (depth-first, document order).
+pub fn find(data: &[u8], config: Config, tag: Tag) -> Result<Option<Tlv<'_>>, Error> {
+    find_all(data, config, tag).next().transpose()
+}
+
+/// Every object with `tag` anywhere in the tree, in document order.
+pub fn find_all(data: &[u8], config: Config, tag: Tag) -> impl Iterator<Item = Result<Tlv<'_>, Error>> {
+    Walk::new(data, config).filter(move |r| r.as_ref().map_or(true, |t| t.tag == tag))
+}
+
+/// A path of tags, e.g. parsed from `"6F/A5/BF0C/61/4F"`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    tags: [Option<Tag>; MAX_DEPTH],
+    len: usize,
+}
+
+impl Path {
+    /// A path from tags (at most [`MAX_DEPTH`]).
+    pub fn from_tags(tags: &[Tag]) -> Result<Self, Error> {
+        let mut p = Self { tags: [None; MAX_DEPTH], len: 0 };
+        for (i, &t) in tags.iter().enumerate() {
+            let slot = p.tags.get_mut(i).ok_or(Error::new(ErrorKind::InvalidPath, i))?;
+            *slot = Some(t);
+            p.len = i.saturating_add(1);
+        }
+        if p.len == 0 {
+            return Err(Error::new(ErrorKind::InvalidPath, 0));
+        }
+        Ok(p)
+    }
+
+    /// Parses `"6F/A5/BF0C/61/4F"` (hex tags separated by `/`; errors give the character offset).
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let mut p = Self { tags: [None; MAX_DEPTH], len: 0 };
+        let mut at = 0usize;
+        for seg in s.split('/') {
+            let tag = parse_hex_tag(seg).ok_or(Error::new(ErrorKind::InvalidPath, at))?;
+            let slot = p.tags.get_mut(p.len).ok_or(Error::new(ErrorKind::InvalidPath, at))?;
+            *slot = Some(tag);
+            p.len = p.len.saturating_add(1);
+            at = at.saturating_add(seg.len()).saturating_add(1);
+        }
+        Ok(p)
+    }
+
+    /// The tags of the path.
+    pub fn tags(&self) -> impl Iterator<Item = Tag> + '_ {
+        self.tags.iter().take(self.len).flatten().copied()
+    }
+
+    fn get(&self, i: usize) -> Option<Tag> {
+        if i < self.len { self.tags.get(i).copied().flatten() } else { None }
+    }
+}
+
+fn parse_hex_tag(seg: &str) -> Option<Tag> {
+    let b = seg.as_bytes();
+    if b.is_empty() || !b.len().is_multiple_of(2) || b.len() > 6 {
+        return None;
+    }
+    let mut n = 0u32;
+    for &c in b {
+        let d = char::from(c).to_digit(16)?;
+        n = n.checked_mul(16)?.checked_add(d)?;
+    }
+    let t = Tag::from_u32(n)?;
+    (t.len().checked_mul(2)? == b.len()).then_some(t)
+}
+
+/// Every object reached by `path`, in document order: the first tag is looked up at the top
+/// level, each next tag among the children of the previous match. Sibling templates with the same
+/// tag (several `61` entries in a directory) are all searched.
+pub fn find_path_all<'a>(data: &'a [u8], config: Config, path: Path) -> PathMatches<'a> {
+    let mut stack: [Option<Reader<'a>>; MAX_DEPTH] = Default::default();
+    if let Some(slot) = stack.first_mut() {
+        *slot = Some(Reader::new(data, config));
+    }
+    PathMatches { stack, top: 0, path, failed: false }
+}
+
+/// The first object reached by `path` (see [`find_path_all`]).
+pub fn find_path<'a>(data: &'a [u8], config: Config, path: &str) -> Result<Option<Tlv<'a>>, Error> {
+    let path = Path::parse(path)?;
+    find_path_all(data, config, path).next().transpose()
+}
+
+/// Iterator returned by [`find_path_all`].
+#[derive(Clone, Debug)]
+pub struct PathMatches<'a> {
+    stack: [Option<Reader<'a>>; MAX_DEPTH],
+    top: usize,
+    path: Path,
+    failed: bool,
+}
+
+impl<'a> PathMatches<'a> {
+    fn step(&mut self) -> Option<Result<Tlv<'a>, Error>> {
+        loop {
+            let want = self.path.get(self.top)?;
+            let reader = self.stack.get_mut(self.top)?.as_mut()?;
+            match reader.next() {
+                None => {
+                    if let Some(slot) = self.stack.get_mut(self.top) {
+                        *slot = None;
+                    }
+                    self.top = self.top.checked_sub(1)?;
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                Some(Ok(tlv)) if tlv.tag != want => {}
+                Some(Ok(tlv)) => {
+                    let next = self.top.saturating_add(1);
+                    if self.path.get(next).is_none() {
+                        return Some(Ok(tlv));
+                    }
+                    match tlv.content() {
+                        Ok(Content::Children(children)) => {
+                            let slot = self.stack.get_mut(next)?;
+                            *slot = Some(children);
+                            self.top = next;
+                        }
+                        Ok(_) => {}
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for PathMatches<'a> {
+    type Item = Result<Tlv<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let item = self.step();
+        if let Some(Err(_)) = item {
+            self.failed = true;
+        }
+        item
+    }
+}
