@@ -62,6 +62,7 @@ extern crate std;
 
 mod dol;
 mod error;
+mod mask;
 #[cfg(feature = "alloc")]
 mod owned;
 mod reader;
@@ -70,6 +71,7 @@ mod writer;
 
 pub use dol::{Dol, DolEntry};
 pub use error::{Error, ErrorKind};
+pub use mask::{MaskPolicy, Masking, NoMasking, write_masked_hex};
 #[cfg(feature = "alloc")]
 pub use owned::OwnedTlv;
 pub use reader::{
