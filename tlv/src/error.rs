@@ -11,7 +11,8 @@ pub enum ErrorKind {
     TruncatedTag,
     /// The input ended inside a length field.
     TruncatedLength,
-    /// The value would run past the end of the enclosing object (or of the input).
+    /// The value would run past the end of the enclosing object (or of the input); reported at
+    /// the first value byte.
     LengthExceedsParent,
     /// Indefinite length (`80`) or a long form longer than `82 xx xx`.
     UnsupportedLengthForm,
@@ -23,8 +24,6 @@ pub enum ErrorKind {
     NonMinimalLength,
     /// Nested objects deeper than the configured maximum.
     DepthExceeded,
-    /// A constructed object whose value is not a sequence of TLV objects, in strict mode.
-    ConstructedNotTlv,
     /// The output buffer is too small for the encoding.
     BufferTooSmall,
     /// A value longer than the 65,535 bytes an `82 xx xx` length can express.
@@ -47,7 +46,6 @@ impl ErrorKind {
             Self::PaddingInStrictMode => "padding in strict mode",
             Self::NonMinimalLength => "non-minimal length in strict mode",
             Self::DepthExceeded => "nesting depth exceeded",
-            Self::ConstructedNotTlv => "constructed value is not TLV",
             Self::BufferTooSmall => "buffer too small",
             Self::ValueTooLong => "value longer than 65535 bytes",
             Self::InvalidTag => "invalid tag",

@@ -136,7 +136,7 @@ impl<'a> Tlv<'a> {
             Ok(()) => Ok(Content::Children(children)),
             Err(e) => match self.config.mode {
                 Mode::Emv if e.kind != ErrorKind::DepthExceeded => Ok(Content::Opaque(self.value)),
-                _ => Err(e.with_tag_if_none(self.tag)),
+                _ => Err(e),
             },
         }
     }
@@ -225,7 +225,7 @@ impl<'a> Reader<'a> {
         };
         let header_len = tag_len.saturating_add(len_len);
         let Some(value) = rest.get(header_len..).and_then(|v| v.get(..len)) else {
-            let at = self.abs(start.saturating_add(tag_len));
+            let at = self.abs(start.saturating_add(header_len));
             return Some(Err(Error::new(ErrorKind::LengthExceedsParent, at).with_tag(tag)));
         };
         // header_len ≤ 3 + 3 and len ≤ data.len(), so this cannot overflow; saturate anyway.
@@ -269,17 +269,13 @@ impl<'a> Iterator for Reader<'a> {
 
 impl core::iter::FusedIterator for Reader<'_> {}
 
-impl Error {
-    fn with_tag_if_none(self, tag: Tag) -> Self {
-        if self.tag.is_none() { self.with_tag(tag) } else { self }
-    }
-}
-
 /// Reads a length field at the start of `data`: returns the length and the field's size.
 ///
 /// Short form `0x00–0x7F`, long forms `81 xx` and `82 xx xx`. Indefinite length (`80`) and longer
 /// forms are [`ErrorKind::UnsupportedLengthForm`]. In strict mode a long form that a shorter form
-/// could express is [`ErrorKind::NonMinimalLength`]. Offsets in errors are relative to `data`.
+/// could express is [`ErrorKind::NonMinimalLength`]. Offsets in errors are relative to `data`: a
+/// missing length is reported where it should start, a truncated long form at its first length
+/// byte after `81`/`82` (the convention of pyemv's decoder, which the tests use as an oracle).
 #[inline]
 pub fn parse_length(data: &[u8], mode: Mode) -> Result<(usize, usize), Error> {
     let Some((&first, rest)) = data.split_first() else {
@@ -298,7 +294,7 @@ pub fn parse_length(data: &[u8], mode: Mode) -> Result<(usize, usize), Error> {
         }
         0x82 => {
             let Some(&[hi, lo]) = rest.first_chunk::<2>() else {
-                return Err(Error::new(ErrorKind::TruncatedLength, rest.len().saturating_add(1)));
+                return Err(Error::new(ErrorKind::TruncatedLength, 1));
             };
             let n = u16::from_be_bytes([hi, lo]);
             if mode == Mode::Strict && n < 0x100 {

@@ -31,7 +31,8 @@ pub struct Tag {
 impl Tag {
     /// Reads a tag from the start of `data`; returns it and its length in bytes.
     ///
-    /// Errors carry offsets relative to `data`.
+    /// Errors carry offsets relative to `data`; a truncated or over-long tag is reported at the
+    /// tag's first byte.
     #[inline]
     pub fn parse(data: &[u8]) -> Result<(Self, usize), Error> {
         let Some((&first, rest)) = data.split_first() else {
@@ -41,13 +42,13 @@ impl Tag {
             return Ok((Self { bytes: [first, 0, 0], len: 1 }, 1));
         }
         let Some(&second) = rest.first() else {
-            return Err(Error::new(ErrorKind::TruncatedTag, 1));
+            return Err(Error::new(ErrorKind::TruncatedTag, 0));
         };
         if second & 0x80 == 0 {
             return Ok((Self { bytes: [first, second, 0], len: 2 }, 2));
         }
         let Some(&third) = rest.get(1) else {
-            return Err(Error::new(ErrorKind::TruncatedTag, 2));
+            return Err(Error::new(ErrorKind::TruncatedTag, 0));
         };
         if third & 0x80 == 0 {
             return Ok((Self { bytes: [first, second, third], len: 3 }, 3));
