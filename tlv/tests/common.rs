@@ -10,9 +10,9 @@
 
 use payproto_tlv::{Config, Content, Error, Reader};
 
-pub fn hex(s: &str) -> Vec<u8> {
+pub(crate) fn hex(s: &str) -> Vec<u8> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(s.len() % 2 == 0, "odd hex");
+    assert!(s.len().is_multiple_of(2), "odd hex");
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
@@ -21,7 +21,7 @@ fn upper(v: &[u8]) -> String {
 }
 
 /// Renders a level: primitives `TAG=HEX`, constructed `TAG[...]`, opaque constructed `TAG~HEX`.
-pub fn render(r: Reader<'_>) -> Result<String, Error> {
+pub(crate) fn render(r: Reader<'_>) -> Result<String, Error> {
     let mut parts = Vec::new();
     for t in r {
         let t = t?;
@@ -34,6 +34,6 @@ pub fn render(r: Reader<'_>) -> Result<String, Error> {
     Ok(parts.join(","))
 }
 
-pub fn tree(data: &str, cfg: Config) -> Result<String, Error> {
+pub(crate) fn tree(data: &str, cfg: Config) -> Result<String, Error> {
     render(Reader::new(&hex(data), cfg))
 }
