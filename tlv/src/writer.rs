@@ -46,6 +46,14 @@ pub fn write_length(len: usize, out: &mut [u8]) -> Result<usize, Error> {
     Ok(n)
 }
 
+/// Copies `src` into `out` at `pos`; returns the end position, or `None` if it does not fit.
+/// (`get_mut(..len)` yields exactly `src.len()` bytes, so the copy cannot fail.)
+#[inline]
+fn put(out: &mut [u8], pos: usize, src: &[u8]) -> Option<usize> {
+    out.get_mut(pos..)?.get_mut(..src.len())?.copy_from_slice(src);
+    pos.checked_add(src.len())
+}
+
 /// What an encodable node holds: a value, or children.
 #[derive(Copy, Clone, Debug)]
 pub enum Body<'s, N> {
@@ -160,17 +168,12 @@ fn write_node<N: Encode>(node: &N, out: &mut [u8], pos: usize) -> Result<usize, 
     let overflow = Error::new(ErrorKind::BufferTooSmall, pos);
     let inner = content_len(node, 0)?;
     let tag = node.tag();
-    let tag_end = pos.checked_add(tag.len()).ok_or(overflow)?;
-    out.get_mut(pos..tag_end).ok_or(overflow)?.copy_from_slice(tag.as_bytes());
+    let tag_end = put(out, pos, tag.as_bytes()).ok_or(overflow)?;
     let len_len = write_length(inner, out.get_mut(tag_end..).ok_or(overflow)?)
         .map_err(|e| Error { offset: pos, ..e.with_tag(tag) })?;
     let mut p = tag_end.checked_add(len_len).ok_or(overflow)?;
     match node.body() {
-        Body::Value(v) => {
-            let end = p.checked_add(v.len()).ok_or(overflow)?;
-            out.get_mut(p..end).ok_or(overflow)?.copy_from_slice(v);
-            p = end;
-        }
+        Body::Value(v) => p = put(out, p, v).ok_or(overflow)?,
         Body::Children(children) => {
             for c in children {
                 p = write_node(c, out, p)?;
@@ -235,8 +238,7 @@ impl<'b> Writer<'b> {
     pub fn primitive(&mut self, tag: Tag, value: &[u8]) -> Result<(), Error> {
         let start = self.pos;
         let mut hdr = [0u8; 6];
-        let tl = tag.len();
-        hdr.get_mut(..tl).ok_or(Error::new(ErrorKind::InvalidTag, start))?.copy_from_slice(tag.as_bytes());
+        let tl = put(&mut hdr, 0, tag.as_bytes()).ok_or(Error::new(ErrorKind::InvalidTag, start))?;
         let ll = write_length(value.len(), hdr.get_mut(tl..).unwrap_or(&mut []))
             .map_err(|e| Error { offset: start, ..e.with_tag(tag) })?;
         let res = self.raw(hdr.get(..tl.saturating_add(ll)).unwrap_or(&[])).and_then(|()| self.raw(value));
@@ -281,10 +283,22 @@ impl<'b> Writer<'b> {
         if new_end > self.buf.len() {
             return Err(Error::new(ErrorKind::BufferTooSmall, start).with_tag(tag));
         }
-        let value_start = content_start.saturating_add(ll);
-        self.buf.copy_within(content_start..self.pos, value_start);
-        let field = self.buf.get_mut(content_start..value_start).unwrap_or(&mut []);
-        write_length(content_len, field)?;
+        // The region holds the content followed by `ll` spare bytes; the content moves right by
+        // `ll` (bounds derived from the region itself, so the move cannot go out of range).
+        let region = self
+            .buf
+            .get_mut(content_start..new_end)
+            .ok_or(Error::new(ErrorKind::BufferTooSmall, start).with_tag(tag))?;
+        let moved = region.len().checked_sub(ll).ok_or(Error::new(ErrorKind::BufferTooSmall, start))?;
+        // Backwards, byte by byte with checked access (`copy_within` keeps an out-of-line bounds
+        // panic the panic-freedom link check would find).
+        for i in (0..moved).rev() {
+            let b = region.get(i).copied().unwrap_or(0);
+            if let Some(d) = region.get_mut(i.wrapping_add(ll)) {
+                *d = b;
+            }
+        }
+        write_length(content_len, region)?;
         self.pos = new_end;
         Ok(())
     }
