@@ -189,65 +189,41 @@ impl<'a> Reader<'a> {
 
     /// Checks that the rest of this level is well formed (shallow), without consuming `self`.
     pub fn validate(&self) -> Result<(), Error> {
-        for item in self.clone() {
-            item?;
+        if self.failed {
+            return Ok(());
         }
-        Ok(())
+        let rest = self.data.get(self.pos..).unwrap_or(&[]);
+        scan_level(rest, self.config, self.depth)
+            .map_err(|e| Error { offset: self.abs(self.pos).saturating_add(e.offset), ..e })
     }
 
     /// Reads the next object, or `None` at the end (trailing padding included).
+    #[inline]
     fn read(&mut self) -> Option<Result<Tlv<'a>, Error>> {
         let cfg = self.config;
-        // Skip padding (EMV mode), or reject it (strict mode).
-        let rest = loop {
-            let rest = self.data.get(self.pos..)?;
-            let &first = rest.first()?;
-            if !cfg.is_padding(first) {
-                break rest;
+        let pos = match skip_padding(self.data, self.pos, self.data.len(), cfg) {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                self.pos = self.data.len();
+                return None;
             }
-            if cfg.mode == Mode::Strict {
-                return Some(Err(Error::new(ErrorKind::PaddingInStrictMode, self.abs(self.pos))));
-            }
-            self.pos = self.pos.saturating_add(1);
+            Err(rel) => return Some(Err(Error::new(ErrorKind::PaddingInStrictMode, self.abs(rel)))),
         };
         if usize::from(self.depth) > usize::from(cfg.max_depth) {
-            return Some(Err(Error::new(ErrorKind::DepthExceeded, self.abs(self.pos))));
+            return Some(Err(Error::new(ErrorKind::DepthExceeded, self.abs(pos))));
         }
-        let start = self.pos;
-        let (tag, tag_len) = match Tag::parse(rest) {
-            Ok(t) => t,
-            Err(e) => return Some(Err(self.shift(e, start))),
-        };
-        let after_tag = rest.get(tag_len..).unwrap_or(&[]);
-        let (len, len_len) = match parse_length(after_tag, cfg.mode) {
-            Ok(l) => l,
-            Err(e) => return Some(Err(self.shift(e, start.saturating_add(tag_len)).with_tag(tag))),
-        };
-        let header_len = tag_len.saturating_add(len_len);
-        let Some(value) = rest.get(header_len..).and_then(|v| v.get(..len)) else {
-            let at = self.abs(start.saturating_add(header_len));
-            return Some(Err(Error::new(ErrorKind::LengthExceedsParent, at).with_tag(tag)));
-        };
-        // header_len ≤ 3 + 3 and len ≤ data.len(), so this cannot overflow; saturate anyway.
-        self.pos = start.saturating_add(header_len).saturating_add(len);
-        Some(Ok(Tlv {
-            tag,
-            value,
-            offset: self.abs(start),
-            header_len: u8::try_from(header_len).unwrap_or(u8::MAX),
-            depth: self.depth,
-            config: cfg,
-        }))
+        match read_header(self.data, pos, cfg.mode) {
+            Ok(h) => {
+                self.pos = h.value_end(pos);
+                Some(Ok(h.tlv(pos, self.base, self.depth, cfg)))
+            }
+            Err(e) => Some(Err(Error { offset: self.abs(e.offset), ..e })),
+        }
     }
 
     #[inline]
     fn abs(&self, rel: usize) -> usize {
         self.base.saturating_add(rel)
-    }
-
-    #[inline]
-    fn shift(&self, e: Error, rel: usize) -> Error {
-        Error { offset: self.abs(rel).saturating_add(e.offset), ..e }
     }
 }
 
@@ -268,6 +244,133 @@ impl<'a> Iterator for Reader<'a> {
 }
 
 impl core::iter::FusedIterator for Reader<'_> {}
+
+/// A parsed header: the tag, the header's size and the value it announces.
+#[derive(Copy, Clone)]
+struct Header<'a> {
+    tag: Tag,
+    header_len: usize,
+    value: &'a [u8],
+}
+
+impl<'a> Header<'a> {
+    #[inline(always)]
+    fn tlv(self, pos: usize, base: usize, depth: u8, config: Config) -> Tlv<'a> {
+        Tlv {
+            tag: self.tag,
+            value: self.value,
+            offset: base.wrapping_add(pos),
+            header_len: u8::try_from(self.header_len).unwrap_or(u8::MAX),
+            depth,
+            config,
+        }
+    }
+
+    #[inline(always)]
+    fn value_end(&self, pos: usize) -> usize {
+        pos.wrapping_add(self.header_len).wrapping_add(self.value.len())
+    }
+}
+
+/// Skips padding in `data[pos..end]`: the position of the next object, `None` at `end`, or
+/// `Err(position)` of a padding byte in strict mode.
+#[inline(always)]
+fn skip_padding(data: &[u8], mut pos: usize, end: usize, cfg: Config) -> Result<Option<usize>, usize> {
+    loop {
+        if pos >= end {
+            return Ok(None);
+        }
+        match data.get(pos) {
+            None => return Ok(None),
+            Some(&b) if cfg.is_padding(b) => {
+                if cfg.mode == Mode::Strict {
+                    return Err(pos);
+                }
+                pos = pos.wrapping_add(1);
+            }
+            Some(_) => return Ok(Some(pos)),
+        }
+    }
+}
+
+/// Reads the header of the object at `pos` (not padding) in `data`; the value must end within
+/// `data`. Error offsets are relative to `data`.
+///
+/// The common EMV shapes (a 1- or 2-byte tag with a short-form length) take a fast path; anything
+/// else, and every error, goes through the general parser.
+#[inline(always)]
+fn read_header(data: &[u8], pos: usize, mode: Mode) -> Result<Header<'_>, Error> {
+    let rest = data.get(pos..).unwrap_or(&[]);
+    if let Some(&[a, b, c]) = rest.first_chunk::<3>() {
+        let (tag, len, header_len) = if a & 0x1F != 0x1F {
+            (Tag::from_parts([a, 0, 0], 1), b, 2usize)
+        } else if b & 0x80 == 0 {
+            (Tag::from_parts([a, b, 0], 2), c, 3)
+        } else {
+            return read_header_general(data, pos, mode);
+        };
+        if len < 0x80
+            && let Some(value) = rest.get(header_len..header_len.wrapping_add(usize::from(len)))
+        {
+            return Ok(Header { tag, header_len, value });
+        }
+    }
+    read_header_general(data, pos, mode)
+}
+
+#[inline(never)]
+fn read_header_general(data: &[u8], pos: usize, mode: Mode) -> Result<Header<'_>, Error> {
+    let rest = data.get(pos..).unwrap_or(&[]);
+    let (tag, tag_len) = Tag::parse(rest).map_err(|e| Error { offset: pos, ..e })?;
+    let len_pos = pos.wrapping_add(tag_len);
+    let (len, len_len) = match parse_length(rest.get(tag_len..).unwrap_or(&[]), mode) {
+        Ok(l) => l,
+        Err(e) => return Err(Error { offset: len_pos.saturating_add(e.offset), ..e }.with_tag(tag)),
+    };
+    let header_len = tag_len.wrapping_add(len_len);
+    match header_len.checked_add(len).and_then(|end| rest.get(header_len..end)) {
+        Some(value) => Ok(Header { tag, header_len, value }),
+        None => Err(Error::new(ErrorKind::LengthExceedsParent, pos.wrapping_add(header_len)).with_tag(tag)),
+    }
+}
+
+/// Checks one level of `data` (shallow): padding, headers, lengths within `data`, and that the
+/// level may hold objects at `depth`. Error offsets are relative to `data`.
+#[inline(never)]
+fn scan_level(data: &[u8], cfg: Config, depth: u8) -> Result<(), Error> {
+    if depth > cfg.max_depth {
+        return match skip_padding(data, 0, data.len(), cfg) {
+            Ok(None) => Ok(()),
+            Ok(Some(at)) => Err(Error::new(ErrorKind::DepthExceeded, at)),
+            Err(at) => Err(Error::new(ErrorKind::PaddingInStrictMode, at)),
+        };
+    }
+    let mut pos = 0usize;
+    let mut rest = data;
+    while let Some((&a, tail)) = rest.split_first() {
+        if cfg.is_padding(a) {
+            if cfg.mode == Mode::Strict {
+                return Err(Error::new(ErrorKind::PaddingInStrictMode, pos));
+            }
+            rest = tail;
+            pos = pos.wrapping_add(1);
+            continue;
+        }
+        // Fast path: one-byte tag, short-form length, value within the level.
+        if a & 0x1F != 0x1F
+            && let Some((&len, value_and_rest)) = tail.split_first()
+            && len < 0x80
+            && let Some(next) = value_and_rest.get(usize::from(len)..)
+        {
+            rest = next;
+            pos = pos.wrapping_add(2).wrapping_add(usize::from(len));
+            continue;
+        }
+        pos = read_header(data, pos, cfg.mode)?.value_end(pos);
+        rest = data.get(pos..).unwrap_or(&[]);
+    }
+    Ok(())
+}
 
 /// Reads a length field at the start of `data`: returns the length and the field's size.
 ///
@@ -306,16 +409,25 @@ pub fn parse_length(data: &[u8], mode: Mode) -> Result<(usize, usize), Error> {
     }
 }
 
-/// A depth-first, pre-order walk over every object of a tree, with a bounded explicit stack.
+/// A depth-first, pre-order walk over every object of a tree.
 ///
-/// Constructed objects are entered when their value is TLV; in EMV mode a constructed object whose
-/// value is not TLV is yielded and not entered (read it as primitive); in strict mode that is an
-/// error. Yields `Err` once and then ends.
+/// Pre-order is a linear scan of the input, so the walk keeps only the end offset of each open
+/// template ([`MAX_DEPTH`] + 2 words): no recursion, no per-level reader. Constructed objects are
+/// entered when their value is TLV; in EMV mode a constructed object whose value is not TLV is
+/// yielded and not entered (read it as primitive); in strict mode the walk enters it and reports
+/// the first malformed byte inside. Yields `Err` once and then ends.
 #[derive(Clone, Debug)]
 pub struct Walk<'a> {
-    stack: [Option<Reader<'a>>; MAX_DEPTH],
+    data: &'a [u8],
+    pos: usize,
+    base: usize,
+    /// End offset (in `data`) of each open level; `ends[0]` is the end of the input.
+    ends: [usize; MAX_DEPTH + 2],
+    /// Index of the innermost open level.
     top: usize,
-    failed: bool,
+    /// Depth of the innermost open level.
+    depth: u8,
+    config: Config,
 }
 
 impl<'a> Walk<'a> {
@@ -326,43 +438,61 @@ impl<'a> Walk<'a> {
 
     /// A walk starting from a reader (e.g. the children of one object).
     pub fn from_reader(reader: Reader<'a>) -> Self {
-        let mut stack: [Option<Reader<'a>>; MAX_DEPTH] = Default::default();
-        if let Some(slot) = stack.first_mut() {
-            *slot = Some(reader);
+        let mut ends = [0usize; MAX_DEPTH + 2];
+        // A failed reader yields nothing more.
+        if let Some(e) = ends.first_mut() {
+            *e = if reader.failed { 0 } else { reader.data.len() };
         }
-        Self { stack, top: 0, failed: false }
+        Self {
+            data: reader.data,
+            pos: reader.pos,
+            base: reader.base,
+            ends,
+            top: 0,
+            depth: reader.depth,
+            config: reader.config,
+        }
     }
 
-    fn step(&mut self) -> Option<Result<Tlv<'a>, Error>> {
-        loop {
-            let reader = self.stack.get_mut(self.top)?.as_mut()?;
-            match reader.next() {
-                None => {
-                    if let Some(slot) = self.stack.get_mut(self.top) {
-                        *slot = None;
-                    }
-                    self.top = self.top.checked_sub(1)?;
+    /// Ends the walk (the next call returns `None`) and returns `e`.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: Error) -> Option<Result<Tlv<'a>, Error>> {
+        self.top = 0;
+        self.pos = 0;
+        if let Some(e0) = self.ends.first_mut() {
+            *e0 = 0;
+        }
+        Some(Err(e))
+    }
+
+    /// Whether to enter constructed `value` (at `value_start`) one level below the current one:
+    /// `Ok(true)` to enter, `Ok(false)` to yield it as opaque (EMV mode, not TLV), or the error
+    /// that ends the walk (depth exceeded; strict-mode errors surface while reading inside).
+    #[inline(never)]
+    fn should_enter(&self, value: &[u8], value_start: usize) -> Result<bool, Error> {
+        let cfg = self.config;
+        let child_depth = self.depth.saturating_add(1);
+        if child_depth > cfg.max_depth {
+            // Entering is only an error when there is an object to read down there.
+            return match skip_padding(value, 0, value.len(), cfg) {
+                Ok(None) => Ok(false),
+                Ok(Some(at)) | Err(at) => {
+                    let at = self.base.wrapping_add(value_start).wrapping_add(at);
+                    Err(Error::new(ErrorKind::DepthExceeded, at))
                 }
-                Some(Err(e)) => return Some(Err(e)),
-                Some(Ok(tlv)) => {
-                    if tlv.is_constructed() {
-                        match tlv.content() {
-                            Ok(Content::Children(children)) => {
-                                let next = self.top.saturating_add(1);
-                                let Some(slot) = self.stack.get_mut(next) else {
-                                    let at = tlv.value_offset();
-                                    return Some(Err(Error::new(ErrorKind::DepthExceeded, at)));
-                                };
-                                *slot = Some(children);
-                                self.top = next;
-                            }
-                            Ok(_) => {}
-                            Err(e) => return Some(Err(e)),
-                        }
-                    }
-                    return Some(Ok(tlv));
+            };
+        }
+        match cfg.mode {
+            Mode::Strict => Ok(true),
+            Mode::Emv => match scan_level(value, cfg, child_depth) {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind == ErrorKind::DepthExceeded => {
+                    let at = self.base.wrapping_add(value_start).wrapping_add(e.offset);
+                    Err(Error::new(ErrorKind::DepthExceeded, at))
                 }
-            }
+                Err(_) => Ok(false),
+            },
         }
     }
 }
@@ -370,15 +500,56 @@ impl<'a> Walk<'a> {
 impl<'a> Iterator for Walk<'a> {
     type Item = Result<Tlv<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
+        let cfg = self.config;
+        loop {
+            let end = *self.ends.get(self.top)?;
+            let region = self.data.get(..end)?;
+            // Skip padding (EMV), or reject it (strict).
+            let mut pos = self.pos;
+            while let Some(&b) = region.get(pos) {
+                if !cfg.is_padding(b) {
+                    break;
+                }
+                if cfg.mode == Mode::Strict {
+                    return self
+                        .fail(Error::new(ErrorKind::PaddingInStrictMode, self.base.wrapping_add(pos)));
+                }
+                pos = pos.wrapping_add(1);
+            }
+            if pos >= end {
+                // This level is done: back to the enclosing one.
+                self.pos = end;
+                self.top = self.top.checked_sub(1)?;
+                self.depth = self.depth.wrapping_sub(1);
+                continue;
+            }
+            let h = match read_header(region, pos, cfg.mode) {
+                Ok(h) => h,
+                Err(e) => return self.fail(Error { offset: self.base.wrapping_add(e.offset), ..e }),
+            };
+            let value_start = pos.wrapping_add(h.header_len);
+            let value_end = value_start.wrapping_add(h.value.len());
+            self.pos = value_end;
+            let tlv = h.tlv(pos, self.base, self.depth, cfg);
+            if h.tag.is_constructed() {
+                match self.should_enter(h.value, value_start) {
+                    Ok(true) => {
+                        let next = self.top.wrapping_add(1);
+                        if let Some(slot) = self.ends.get_mut(next) {
+                            *slot = value_end;
+                            self.top = next;
+                            self.depth = self.depth.wrapping_add(1);
+                            self.pos = value_start;
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(e) => return self.fail(e),
+                }
+            }
+            return Some(Ok(tlv));
         }
-        let item = self.step();
-        if let Some(Err(_)) = item {
-            self.failed = true;
-        }
-        item
     }
 }
 

@@ -56,6 +56,12 @@ impl Tag {
         Err(Error::new(ErrorKind::TagTooLong, 0))
     }
 
+    /// A tag from bytes the caller has already checked to form a well-formed tag of `len` bytes.
+    #[inline(always)]
+    pub(crate) const fn from_parts(bytes: [u8; MAX_TAG_LEN], len: u8) -> Self {
+        Self { bytes, len }
+    }
+
     /// The tag whose bytes are `bytes`, which must be exactly one well-formed tag.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         match Self::parse(bytes) {
