@@ -8,7 +8,8 @@ use payproto_tlv::{Config, Content, Dol, MAX_DEPTH, Reader, Walk, find, find_pat
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, data)) = data.split_first() else { return };
     let base = if sel & 1 == 0 { Config::EMV } else { Config::STRICT };
-    let cfg = base.with_ff_padding(sel & 2 != 0).with_max_depth(if sel & 4 != 0 { MAX_DEPTH as u8 } else { 10 });
+    let cfg =
+        base.with_ff_padding(sel & 2 != 0).with_max_depth(if sel & 4 != 0 { MAX_DEPTH as u8 } else { 10 });
     for item in Walk::new(data, cfg) {
         match item {
             Ok(t) => {

@@ -2,8 +2,8 @@
 
 use core::hint::black_box;
 use payproto_tlv::{
-    Config, Content, Dol, Masking, Mode, Node, Path, Reader, Tag, Walk, Writer, encode, encoded_len,
-    find, find_all, find_path, find_path_all, parse_length, write_masked_hex,
+    Config, Content, Dol, Masking, Mode, Node, Path, Reader, Tag, Walk, Writer, encode, encoded_len, find,
+    find_all, find_path, find_path_all, parse_length, write_masked_hex,
 };
 
 struct Buf<'a>(&'a mut [u8], usize);
@@ -52,7 +52,10 @@ pub fn run(input: fn() -> &'static [u8], sink: fn(usize)) {
     let mut out = [0u8; 1024];
     let out_len = black_box(1024usize).min(out.len());
     let (a, b) = input().split_at_checked(black_box(100)).unwrap_or((&[], &[]));
-    let kids = [Node::Primitive { tag: Tag::new(0x9F02), value: a }, Node::Primitive { tag: Tag::new(0x5A), value: b }];
+    let kids = [
+        Node::Primitive { tag: Tag::new(0x9F02), value: a },
+        Node::Primitive { tag: Tag::new(0x5A), value: b },
+    ];
     let nodes = [Node::Constructed { tag: Tag::new(0x70), children: &kids }];
     sink(encoded_len(&nodes[0]).unwrap_or(0));
     if let Some(o) = out.get_mut(..out_len) {
