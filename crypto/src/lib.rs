@@ -20,3 +20,10 @@
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
+
+pub mod cipher;
+pub mod error;
+pub mod key;
+
+pub use error::{Error, ErrorKind, Result};
+pub use key::{Algorithm, Key};
