@@ -23,7 +23,9 @@ extern crate std;
 
 pub mod cipher;
 pub mod error;
+pub mod kcv;
 pub mod key;
+pub mod mac;
 
 pub use error::{Error, ErrorKind, Result};
 pub use key::{Algorithm, Key};
