@@ -26,6 +26,7 @@ pub mod error;
 pub mod kcv;
 pub mod key;
 pub mod mac;
+pub mod pin;
 
 pub use error::{Error, ErrorKind, Result};
 pub use key::{Algorithm, Key};
