@@ -104,6 +104,16 @@ impl Key {
         Ok(Self { alg, bytes })
     }
 
+    /// A key of `alg` from a fixed array whose length the caller guarantees equals
+    /// `alg.key_len()` (extra bytes are ignored, missing ones are zero).
+    pub(crate) fn from_array<const N: usize>(alg: Algorithm, key: &[u8; N]) -> Self {
+        let mut bytes = [0u8; 32];
+        for (d, s) in bytes.iter_mut().zip(key.iter().take(alg.key_len())) {
+            *d = *s;
+        }
+        Self { alg, bytes }
+    }
+
     /// A DES-family key chosen by length: 8 → DES, 16 → TDES2, 24 → TDES3.
     ///
     /// # Errors

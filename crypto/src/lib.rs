@@ -22,6 +22,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod cipher;
+pub mod dukpt;
 pub mod error;
 pub mod kcv;
 pub mod key;
