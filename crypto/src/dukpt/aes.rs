@@ -542,4 +542,12 @@ impl Terminal {
         self.ksn = self.ksn.with_counter(next_counter(tc, MAX_ONES, MAX_COUNTER).unwrap_or(0));
         Ok(Transaction { ksn: used, key: DerivationKey(current) })
     }
+
+    pub(crate) const fn parts(&self) -> (&Ksn, KeyType, &[[u8; 32]; 32], u32) {
+        (&self.ksn, self.kind, &self.registers, self.valid)
+    }
+
+    pub(crate) const fn from_parts(ksn: Ksn, kind: KeyType, registers: [[u8; 32]; 32], valid: u32) -> Self {
+        Self { ksn, kind, registers, valid }
+    }
 }

@@ -6,6 +6,7 @@
 //! counting adapter can do the block operations.
 
 pub mod aes;
+pub mod state;
 pub mod tdes;
 
 /// Lowest set bit of `x` (0 for 0).

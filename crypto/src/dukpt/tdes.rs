@@ -451,4 +451,12 @@ impl Terminal {
     pub fn is_exhausted(&self) -> bool {
         self.ksn.counter() == 0
     }
+
+    pub(crate) const fn parts(&self) -> (&Ksn, &[[u8; 16]; 21], u32) {
+        (&self.ksn, &self.registers, self.valid)
+    }
+
+    pub(crate) const fn from_parts(ksn: Ksn, registers: [[u8; 16]; 21], valid: u32) -> Self {
+        Self { ksn, registers, valid }
+    }
 }
