@@ -28,6 +28,7 @@ pub mod kcv;
 pub mod key;
 pub mod mac;
 pub mod pin;
+pub mod tr31;
 
 pub use error::{Error, ErrorKind, Result};
 pub use key::{Algorithm, Key};

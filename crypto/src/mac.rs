@@ -227,11 +227,60 @@ pub fn iso9797_1_alg3(key: &Key, padding: Padding, data: &[u8]) -> Result<MacTag
     MacTag::from_slice(&h)
 }
 
-fn cmac_with<C: cmac::block_api::CmacCipher + KeyInit>(key: &[u8], data: &[u8]) -> Result<MacTag> {
+fn cmac_with<C: cmac::block_api::CmacCipher + KeyInit>(key: &[u8], parts: &[&[u8]]) -> Result<MacTag> {
     let mut m =
         <Cmac<C> as KeyInit>::new_from_slice(key).map_err(|_| Error::new(ErrorKind::InvalidLength, "key"))?;
-    m.update(data);
+    for p in parts {
+        m.update(p);
+    }
     MacTag::from_slice(&m.finalize().into_bytes())
+}
+
+/// CMAC over the concatenation of `parts` (no copy).
+///
+/// # Errors
+/// As [`cmac`].
+pub fn cmac_parts(key: &Key, parts: &[&[u8]]) -> Result<MacTag> {
+    let k = key.as_bytes();
+    match key.algorithm() {
+        Algorithm::Tdes2 => cmac_with::<des::TdesEde2>(k, parts),
+        Algorithm::Tdes3 => cmac_with::<des::TdesEde3>(k, parts),
+        Algorithm::Aes128 => cmac_with::<aes::Aes128>(k, parts),
+        Algorithm::Aes192 => cmac_with::<aes::Aes192>(k, parts),
+        Algorithm::Aes256 => cmac_with::<aes::Aes256>(k, parts),
+        Algorithm::Des => Err(Error::new(ErrorKind::WrongAlgorithm, "cmac key")),
+    }
+}
+
+/// ISO/IEC 9797-1 algorithm 1 with padding method 1 over the concatenation of `parts` (no copy).
+///
+/// # Errors
+/// As [`iso9797_1_alg1`].
+pub fn iso9797_1_alg1_parts(key: &Key, parts: &[&[u8]]) -> Result<MacTag> {
+    fn run<C: BlockCipher<N>, const N: usize>(c: &C, parts: &[&[u8]]) -> Result<MacTag> {
+        let mut h = [0u8; N];
+        let mut fill = 0usize;
+        let mut any = false;
+        for b in parts.iter().flat_map(|p| p.iter()) {
+            if let Some(x) = h.get_mut(fill) {
+                *x ^= *b;
+            }
+            fill = fill.saturating_add(1);
+            any = true;
+            if fill == N {
+                c.encrypt_block(&mut h);
+                fill = 0;
+            }
+        }
+        if fill != 0 || !any {
+            c.encrypt_block(&mut h);
+        }
+        MacTag::from_slice(&h)
+    }
+    match key.cipher()? {
+        AnyCipher::B8(c) => run(&c, parts),
+        AnyCipher::B16(c) => run(&c, parts),
+    }
 }
 
 /// CMAC (NIST SP 800-38B) with a TDES (8-byte tag) or AES (16-byte tag) key.
@@ -239,15 +288,7 @@ fn cmac_with<C: cmac::block_api::CmacCipher + KeyInit>(key: &[u8], data: &[u8]) 
 /// # Errors
 /// [`ErrorKind::WrongAlgorithm`] for single DES.
 pub fn cmac(key: &Key, data: &[u8]) -> Result<MacTag> {
-    let k = key.as_bytes();
-    match key.algorithm() {
-        Algorithm::Tdes2 => cmac_with::<des::TdesEde2>(k, data),
-        Algorithm::Tdes3 => cmac_with::<des::TdesEde3>(k, data),
-        Algorithm::Aes128 => cmac_with::<aes::Aes128>(k, data),
-        Algorithm::Aes192 => cmac_with::<aes::Aes192>(k, data),
-        Algorithm::Aes256 => cmac_with::<aes::Aes256>(k, data),
-        Algorithm::Des => Err(Error::new(ErrorKind::WrongAlgorithm, "cmac key")),
-    }
+    cmac_parts(key, &[data])
 }
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
