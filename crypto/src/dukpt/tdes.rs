@@ -267,7 +267,7 @@ fn nrkg<P: CipherProvider + ?Sized>(p: &P, key: &mut [u8; 16], ksn_reg: &[u8; 8]
     cr2.zeroize();
 }
 
-/// IPEK = TDES2(BDK)[KSN₈] ‖ TDES2(BDK ⊕ C0C0C0C000000000C0C0C0C000000000)[KSN₈], where KSN₈ is
+/// IPEK = TDES2(BDK) applied to KSN₈ ‖ TDES2(BDK ⊕ C0C0C0C000000000C0C0C0C000000000) applied to KSN₈, where KSN₈ is
 /// the left 8 bytes of the KSN with the counter bits cleared. Two TDES key schedules.
 #[must_use]
 pub fn derive_ipek<P: CipherProvider + ?Sized>(p: &P, bdk: &Bdk, ksn: &Ksn) -> InitialKey {
@@ -328,7 +328,7 @@ pub fn derive_transaction_key_from_bdk<P: CipherProvider + ?Sized>(
 
 impl TransactionKey {
     /// The working key for `variant`: XOR with the variant mask; data variants add the one-way
-    /// step DK = TDES2(V)[V_L] ‖ TDES2(V)[V_R] (one TDES key schedule, two blocks).
+    /// step DK = TDES2(V) of V_L ‖ TDES2(V) of V_R (one TDES key schedule, two blocks).
     #[must_use]
     pub fn working_key<P: CipherProvider + ?Sized>(&self, p: &P, variant: Variant) -> WorkingKey {
         let mut k = self.0;
