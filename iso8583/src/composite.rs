@@ -9,14 +9,15 @@ use crate::spec::{Class, Composite, Encoding, Field};
 use crate::unpack::{FieldRef, read_sub};
 use payproto_tlv::{Config, Reader};
 
-/// Deepest composite nesting (data element = depth 1).
-pub const MAX_DEPTH: usize = MAX_PATH;
+/// Deepest composite nesting: subfields of a data element are at depth 1, their subfields at
+/// depth 2, and so on; a [`FieldPath`] holds the data element plus [`MAX_DEPTH`] levels.
+pub const MAX_DEPTH: usize = MAX_PATH - 1;
 
 static TLV_VALUE: Field = Field::rest("TLV value", Class::B, Encoding::Binary, u16::MAX);
 static TL_VALUE: Field = Field::rest("Subelement value", Class::Ans, Encoding::Ascii, u16::MAX);
 
 /// Iterator over the subfields of a composite value.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Subfields<'b> {
     composite: &'static Composite,
     data: &'b [u8],
@@ -32,7 +33,7 @@ pub struct Subfields<'b> {
 
 /// One subfield: its number (positional index from 1, bitmap bit, tag-length tag as decimal,
 /// or BER-TLV tag as its big-endian number) and value.
-#[derive(Copy, Clone, Debug)]
+#[derive(Copy, Clone)]
 pub struct Subfield<'b> {
     /// The value (spec, raw bytes, length).
     pub field: FieldRef<'b>,
@@ -244,5 +245,22 @@ impl<'b> Iterator for Subfields<'b> {
                 Some(Ok(Subfield { field, is_tag: false, path, depth: self.depth }))
             }
         }
+    }
+}
+
+// Debug output never shows values (PCI): positions and lengths only.
+impl core::fmt::Debug for Subfields<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Subfields")
+            .field("path", &self.path)
+            .field("len", &self.data.len())
+            .field("pos", &self.pos)
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for Subfield<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Subfield").field("path", &self.path).field("field", &self.field).finish()
     }
 }

@@ -8,7 +8,7 @@ use crate::value;
 
 /// Field values to pack: header, MTI and canonical values by data element number. Borrowing,
 /// no heap.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Fields<'v> {
     /// Header bytes before the MTI (TPDU + header), exactly as long as the spec's header.
     pub header: &'v [u8],
@@ -192,4 +192,20 @@ pub(crate) fn pack_field(
     let dst = out.get_mut(data_at..end).ok_or((ErrorKind::BufferTooSmall, data_at))?;
     value::encode_value(f, v, dst).map_err(|k| (k, data_at))?;
     Ok(end)
+}
+
+// Debug output never shows values (PCI).
+impl core::fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        struct Numbers([u64; 3]);
+        impl core::fmt::Debug for Numbers {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_list().entries(bitmap::iter(self.0)).finish()
+            }
+        }
+        f.debug_struct("Fields")
+            .field("mti", &core::str::from_utf8(&self.mti).unwrap_or("????"))
+            .field("fields", &Numbers(self.present))
+            .finish()
+    }
 }

@@ -22,7 +22,7 @@ struct Loc {
 }
 
 /// A parsed message: offsets into the input, values decoded on demand.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Message<'a> {
     spec: &'a Spec,
     raw: &'a [u8],
@@ -35,7 +35,7 @@ pub struct Message<'a> {
 }
 
 /// A data element of a [`Message`] (or a subfield of a composite).
-#[derive(Copy, Clone, Debug)]
+#[derive(Copy, Clone)]
 pub struct FieldRef<'a> {
     /// Data element (or subfield) number; for TLV subfields the tag as a number.
     pub number: u32,
@@ -400,4 +400,33 @@ pub(crate) fn read_sub<'a>(
         },
         next,
     ))
+}
+
+// Debug output never shows values (PCI): numbers, offsets and lengths only.
+impl core::fmt::Debug for FieldRef<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FieldRef")
+            .field("number", &self.number)
+            .field("name", &self.spec.name)
+            .field("offset", &self.offset)
+            .field("len", &self.raw.len())
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for Message<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        struct Numbers([u64; 3]);
+        impl core::fmt::Debug for Numbers {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_list().entries(bitmap::iter(self.0)).finish()
+            }
+        }
+        f.debug_struct("Message")
+            .field("spec", &self.spec.name)
+            .field("mti", &self.mti_str())
+            .field("fields", &Numbers(self.parsed))
+            .field("len", &self.end)
+            .finish()
+    }
 }
