@@ -20,6 +20,6 @@ mod value;
 
 pub use composite::{MAX_DEPTH, Subfield, Subfields};
 pub use error::{Error, ErrorKind, FieldPath, MAX_PATH};
-pub use pack::{Fields, pack, packed_len};
-pub use unpack::{FieldRef, MAX_FIELDS, Message, Partial, unpack, unpack_partial};
+pub use pack::{Fields, pack, pack_field_into, packed_len};
+pub use unpack::{FieldRef, MAX_FIELDS, Message, Partial, unpack, unpack_field, unpack_partial};
 pub use value::Canonical;

@@ -209,3 +209,9 @@ impl core::fmt::Debug for Fields<'_> {
             .finish()
     }
 }
+
+/// Packs one field (prefix + value) from a canonical value into `out`; returns bytes written.
+pub fn pack_field_into(f: &Field, number: u32, value: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    let path = FieldPath::field(u16::try_from(number).unwrap_or(0));
+    pack_field(f, value, out, 0).map_err(|(k, o)| Error::new(k, path, o))
+}

@@ -430,3 +430,15 @@ impl core::fmt::Debug for Message<'_> {
             .finish()
     }
 }
+
+/// Reads one field (a data element or subfield spec) from the start of `data`: its value and
+/// the bytes consumed. For composite specs outside a message (e.g.
+/// [`crate::specs::POSTILION_DE127`]).
+pub fn unpack_field<'a>(
+    f: &'static Field,
+    number: u32,
+    data: &'a [u8],
+) -> Result<(FieldRef<'a>, usize), Error> {
+    let path = FieldPath::field(u16::try_from(number).unwrap_or(0));
+    read_sub(f, number, data, 0, data.len(), 0).map_err(|(k, o)| err(k, path, o))
+}
