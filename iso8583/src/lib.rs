@@ -9,9 +9,11 @@ extern crate std;
 
 mod bitmap;
 mod composite;
+pub mod describe;
 mod ebcdic;
 mod error;
 pub mod framing;
+pub mod gbk;
 mod pack;
 pub mod spec;
 pub mod specs;

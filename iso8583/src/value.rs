@@ -447,3 +447,5 @@ impl core::fmt::Debug for Canonical<'_> {
         f.debug_struct("Canonical").field("remaining", &self.remaining()).finish()
     }
 }
+
+impl ExactSizeIterator for Canonical<'_> {}

@@ -144,3 +144,33 @@ fn o3_repacks_byte_for_byte() {
     let n = pack(&CUP_POS, &fields, &mut out).unwrap();
     assert_eq!(&out[..n], body);
 }
+
+/// O-2 (vfwz/iso8583-parser PAY_RESPONSE, reference §8): DE 43 `河南省银隆信息技术有限公司` in GBK,
+/// DE 56 `00成功` (GBK `B3C9B9A6` for 成功). Packs and decodes a message carrying both.
+#[test]
+fn gbk_text_fields() {
+    let name = hex("BAD3C4CFCAA1D2F8C2A1D0C5CFA2BCBCCAF5D3D0CFDEB9ABCBBE"); // 河南省银隆信息技术有限公司
+    let mut de43 = name.clone();
+    de43.resize(40, b' ');
+    let de56 = [b"00".as_slice(), &hex("B3C9B9A6")].concat();
+    let mut f = Fields::new(*b"0210").with_header(&[0x60, 0, 0, 0, 1, 0x60, 0x31, 0, 0x31, 0x01, 0]);
+    f.set(43, &de43).set(56, &de56);
+    let mut out = [0u8; 128];
+    let n = pack(&CUP_POS, &f, &mut out).unwrap();
+    let m = unpack(&CUP_POS, &out[..n]).unwrap();
+    assert_eq!(m.field(43).unwrap().raw, &de43[..]);
+    #[cfg(feature = "gbk")]
+    {
+        let s: String =
+            payproto_iso8583::gbk::decode(m.field(43).unwrap().canonical()).map(|c| c.unwrap()).collect();
+        assert_eq!(s.trim_end(), "河南省银隆信息技术有限公司");
+        let s: String =
+            payproto_iso8583::gbk::decode(m.field(56).unwrap().canonical()).map(|c| c.unwrap()).collect();
+        assert_eq!(s, "00成功");
+    }
+    // A lone lead byte is not GBK.
+    let mut bad = de43.clone();
+    bad[39] = 0xB3;
+    f.set(43, &bad);
+    assert_eq!(pack(&CUP_POS, &f, &mut out).unwrap_err().kind, ErrorKind::BadCharset);
+}
