@@ -111,6 +111,18 @@ impl<'a> FieldRef<'a> {
 }
 
 impl<'a> Message<'a> {
+    fn empty(spec: &'a Spec, raw: &'a [u8]) -> Self {
+        Self {
+            spec,
+            raw,
+            mti: [b'0'; 4],
+            bitmap: [0; 3],
+            parsed: [0; 3],
+            locs: [Loc::default(); MAX_FIELDS + 1],
+            end: 0,
+        }
+    }
+
     /// The spec this message was parsed with.
     pub fn spec(&self) -> &'a Spec {
         self.spec
@@ -208,25 +220,15 @@ pub struct Partial<'a> {
 
 /// Unpacks a message with full validation of every data element.
 pub fn unpack<'a>(spec: &'a Spec, input: &'a [u8]) -> Result<Message<'a>, Error> {
-    let p = unpack_partial(spec, input);
-    match p.error {
-        None => Ok(p.message),
-        Some(e) => Err(e),
-    }
+    let mut m = Message::empty(spec, input);
+    parse_into(&mut m)?;
+    Ok(m)
 }
 
 /// Unpacks as far as possible; the returned message holds every data element parsed before the
 /// error (for format-error replies echoing STAN and RRN).
 pub fn unpack_partial<'a>(spec: &'a Spec, input: &'a [u8]) -> Partial<'a> {
-    let mut m = Message {
-        spec,
-        raw: input,
-        mti: [b'0'; 4],
-        bitmap: [0; 3],
-        parsed: [0; 3],
-        locs: [Loc::default(); MAX_FIELDS + 1],
-        end: 0,
-    };
+    let mut m = Message::empty(spec, input);
     let error = parse_into(&mut m).err();
     Partial { message: m, error }
 }
@@ -371,10 +373,11 @@ pub(crate) fn validate_data(f: &Field, data: &[u8], count: usize) -> Result<(), 
             Ok(())
         }
         Encoding::Binary if f.class == Class::B => Ok(()),
-        _ => {
+        Encoding::Ebcdic => {
             let c = Canonical::new(f, data, 0);
-            value::validate_canonical(f, c).map_err(|i| (ErrorKind::BadCharset, i))
+            value::validate_canonical_iter(f, c).map_err(|i| (ErrorKind::BadCharset, i))
         }
+        _ => value::validate_canonical(f, data).map_err(|i| (ErrorKind::BadCharset, i)),
     }
 }
 

@@ -263,36 +263,92 @@ impl Iterator for Canonical<'_> {
     }
 }
 
-/// Whether canonical byte `c` is allowed by the class / charset (GBK structure checked apart).
-pub(crate) fn char_ok(f: &Field, c: u8, first: bool) -> bool {
-    let latin1_print = |c: u8| (0x20..=0x7E).contains(&c) || (f.charset != Charset::Ascii && c >= 0xA0);
-    match f.class {
-        Class::N => c.is_ascii_digit(),
-        Class::Ns => latin1_print(c) && !c.is_ascii_alphabetic(),
-        Class::A => c.is_ascii_alphabetic() || c == b' ',
-        Class::An => c.is_ascii_alphanumeric() || c == b' ',
-        Class::Ans => {
-            if f.charset == Charset::Gbk {
-                c >= 0x20 && c != 0x7F && c != 0xFF
-            } else {
-                latin1_print(c)
-            }
+const DIGIT: u16 = 1;
+const UPPER: u16 = 1 << 1;
+const LOWER: u16 = 1 << 2;
+const SPACE: u16 = 1 << 3;
+const PUNCT: u16 = 1 << 4;
+const EQ: u16 = 1 << 5;
+const HEXUP: u16 = 1 << 6;
+const LATIN1_HIGH: u16 = 1 << 7;
+const LETTER_D: u16 = 1 << 8;
+const HIGH80: u16 = 1 << 9;
+const CD: u16 = 1 << 10;
+
+/// Character classes of every byte value, for table-driven validation.
+static CLASSES: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut i = 0usize;
+    while i < 256 {
+        let c = i as u8;
+        let mut m = 0u16;
+        if c.is_ascii_digit() {
+            m |= DIGIT;
         }
-        Class::Z => {
-            c.is_ascii_digit()
-                || c == b'='
-                || (f.z_hex && matches!(c, b'A'..=b'F'))
-                || (f.encoding == Encoding::Bcd && c == b'D')
+        if c.is_ascii_uppercase() {
+            m |= UPPER;
         }
-        Class::Xn => {
-            if first {
-                c == b'C' || c == b'D'
-            } else {
-                c.is_ascii_digit()
-            }
+        if c.is_ascii_lowercase() {
+            m |= LOWER;
         }
-        Class::B => true,
+        if c == b' ' {
+            m |= SPACE;
+        }
+        if c.is_ascii_punctuation() {
+            m |= PUNCT;
+        }
+        if c == b'=' {
+            m |= EQ;
+        }
+        if matches!(c, b'A'..=b'F') {
+            m |= HEXUP;
+        }
+        if c >= 0xA0 {
+            m |= LATIN1_HIGH;
+        }
+        if c == b'D' {
+            m |= LETTER_D;
+        }
+        if c >= 0x80 && c != 0xFF {
+            m |= HIGH80;
+        }
+        if c == b'C' || c == b'D' {
+            m |= CD;
+        }
+        #[allow(clippy::indexing_slicing)]
+        {
+            t[i] = m;
+        }
+        i = i.saturating_add(1);
     }
+    t
+};
+
+/// The class mask a canonical byte of `f` must match (0 = anything goes).
+fn class_mask(f: &Field) -> u16 {
+    let high = match f.charset {
+        Charset::Ascii => 0,
+        Charset::Gbk => HIGH80,
+        Charset::Cp037 | Charset::Cp1047 => LATIN1_HIGH,
+    };
+    match f.class {
+        Class::N | Class::Xn => DIGIT,
+        Class::Ns => DIGIT | SPACE | PUNCT | high,
+        Class::A => UPPER | LOWER | SPACE,
+        Class::An => DIGIT | UPPER | LOWER | SPACE,
+        Class::Ans => DIGIT | UPPER | LOWER | SPACE | PUNCT | high,
+        Class::Z => {
+            DIGIT
+                | EQ
+                | if f.encoding == Encoding::Bcd { LETTER_D } else { 0 }
+                | if f.z_hex { HEXUP } else { 0 }
+        }
+        Class::B => 0,
+    }
+}
+
+fn class_of(c: u8) -> u16 {
+    CLASSES.get(usize::from(c)).copied().unwrap_or(0)
 }
 
 /// Validates GBK byte structure: ASCII printable, or a lead byte 81–FE with trail 40–7E / 80–FE.
@@ -317,14 +373,39 @@ pub(crate) fn gbk_ok(data: impl Iterator<Item = u8>) -> Result<(), usize> {
 }
 
 /// Validates a canonical value against the class. Returns the index of the first bad byte.
-pub(crate) fn validate_canonical(f: &Field, canon: impl Iterator<Item = u8> + Clone) -> Result<(), usize> {
-    for (i, c) in canon.clone().enumerate() {
-        if !char_ok(f, c, i == 0) {
-            return Err(i);
+pub(crate) fn validate_canonical(f: &Field, canon: &[u8]) -> Result<(), usize> {
+    let mask = class_mask(f);
+    if mask != 0 {
+        let body = if f.class == Class::Xn {
+            match canon.split_first() {
+                Some((&x, rest)) if class_of(x) & CD != 0 => rest,
+                _ => return Err(0),
+            }
+        } else {
+            canon
+        };
+        if let Some(i) = body.iter().position(|&c| class_of(c) & mask == 0) {
+            return Err(i.saturating_add(canon.len().saturating_sub(body.len())));
         }
     }
     if f.charset == Charset::Gbk && matches!(f.class, Class::Ans | Class::An | Class::A) {
-        gbk_ok(canon)?;
+        gbk_ok(canon.iter().copied())?;
+    }
+    Ok(())
+}
+
+/// [`validate_canonical`] over a lazily decoded value (EBCDIC wire forms).
+pub(crate) fn validate_canonical_iter(f: &Field, canon: impl Iterator<Item = u8>) -> Result<(), usize> {
+    let mask = class_mask(f);
+    for (i, c) in canon.enumerate() {
+        let ok = if f.class == Class::Xn && i == 0 {
+            class_of(c) & CD != 0
+        } else {
+            mask == 0 || class_of(c) & mask != 0
+        };
+        if !ok {
+            return Err(i);
+        }
     }
     Ok(())
 }
@@ -383,33 +464,32 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
 }
 
 /// Checks the BCD nibbles of `data` (after an x byte) for a field with `digits` digits:
-/// pad nibble where the alignment says, digits (or z symbols) elsewhere.
+/// pad nibble where the alignment says, digits (or z symbols) elsewhere. Returns the offset of
+/// the first bad byte.
 pub(crate) fn check_bcd(f: &Field, data: &[u8], digits: usize) -> Result<(), usize> {
-    let body = if f.class == Class::Xn { data.get(1..).unwrap_or(&[]) } else { data };
+    let (body, skip) = if f.class == Class::Xn { (data.get(1..).unwrap_or(&[]), 1usize) } else { (data, 0) };
     let nibbles = body.len().saturating_mul(2);
     let pad = nibbles.saturating_sub(digits);
-    if pad > 1 && matches!(f.class, Class::N | Class::Z | Class::Xn) {
-        return Err(0);
+    if pad > 1 && f.class != Class::B {
+        return Err(skip);
     }
-    let (pad_at, _) = match f.align {
-        crate::spec::Align::Left => (nibbles.saturating_sub(pad), ()),
-        crate::spec::Align::Right => (0, ()),
+    let allowed: u16 = match f.class {
+        Class::Z if f.z_hex => 0xFFFF,
+        Class::Z => 0x03FF | (1 << 0xD),
+        Class::B => 0xFFFF,
+        _ => 0x03FF,
     };
-    for i in 0..nibbles {
-        let b = body.get(i / 2).copied().unwrap_or(0);
-        let n = if i % 2 == 0 { b >> 4 } else { b & 0x0F };
-        let is_pad = pad > 0 && i >= pad_at && i < pad_at.saturating_add(pad);
-        let ok = if is_pad {
-            f.lenient_pad || n == f.pad_nibble
-        } else {
-            match f.class {
-                Class::Z => n <= 9 || n == 0x0D || (f.z_hex && n >= 10),
-                Class::B => true,
-                _ => n <= 9,
-            }
-        };
-        if !ok {
-            return Err(i / 2);
+    let ok = |n: u8| (allowed >> n) & 1 == 1;
+    let pad_ok = |n: u8| f.lenient_pad || n == f.pad_nibble;
+    let last = body.len().saturating_sub(1);
+    for (i, &b) in body.iter().enumerate() {
+        let (hi, lo) = (b >> 4, b & 0x0F);
+        let hi_ok =
+            if pad == 1 && i == 0 && f.align == crate::spec::Align::Right { pad_ok(hi) } else { ok(hi) };
+        let lo_ok =
+            if pad == 1 && i == last && f.align == crate::spec::Align::Left { pad_ok(lo) } else { ok(lo) };
+        if !(hi_ok && lo_ok) {
+            return Err(i.saturating_add(skip));
         }
     }
     Ok(())

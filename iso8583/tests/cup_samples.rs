@@ -174,3 +174,42 @@ fn gbk_text_fields() {
     f.set(43, &bad);
     assert_eq!(pack(&CUP_POS, &f, &mut out).unwrap_err().kind, ErrorKind::BadCharset);
 }
+
+/// Second independent decoder: pyiso8583 with a CUP spec written from reference §7.1
+/// (`tests/diff/cup_check.py`) must agree with payproto on every field of O-1 and O-3. Missing
+/// python3 / pyiso8583 fails the test.
+#[test]
+fn second_decoder_agrees_on_o1_and_o3() {
+    use std::io::Write;
+    let input = format!(r#"{{"o1": "{}", "o3": "{}"}}"#, &O1[4..], &O3[4..]);
+    let mut child = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/diff/cup_check.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("needs python3 with pyiso8583 (pip install pyiso8583): {e}"));
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "cup_check.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (name, h) in [("o1", O1), ("o3", O3)] {
+        let bytes = hex(&h[4..]);
+        let m = unpack(&CUP_POS, &bytes).unwrap();
+        let theirs = &doc[name];
+        assert_eq!(theirs["mti"], m.mti_str());
+        let header: String = m.header_bytes().iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(theirs["header"], header.as_str());
+        let fields = theirs["fields"].as_object().unwrap();
+        assert_eq!(fields.len(), m.fields().count(), "{name}");
+        for f in m.fields() {
+            let canon: Vec<u8> = f.canonical().collect();
+            let ours = if f.spec.class == payproto_iso8583::spec::Class::B {
+                canon.iter().map(|b| format!("{b:02X}")).collect::<String>()
+            } else {
+                String::from_utf8(canon).unwrap()
+            };
+            assert_eq!(fields[&f.number.to_string()], ours.as_str(), "{name} DE {}", f.number);
+        }
+    }
+}
