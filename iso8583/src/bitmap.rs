@@ -18,17 +18,33 @@ pub(crate) fn set(bm: &mut [u64; 3], de: usize) {
 }
 
 /// The set bits in ascending order.
-pub(crate) fn iter(bm: [u64; 3]) -> impl Iterator<Item = usize> {
-    bm.into_iter().enumerate().flat_map(|(w, mut word)| {
-        core::iter::from_fn(move || {
-            if word == 0 {
-                return None;
+pub(crate) fn iter(bm: [u64; 3]) -> Bits {
+    Bits { words: bm, w: 0 }
+}
+
+/// Iterator over set bits (1-based numbers).
+#[derive(Clone, Debug)]
+pub(crate) struct Bits {
+    words: [u64; 3],
+    w: usize,
+}
+
+impl Iterator for Bits {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            let word = self.words.get_mut(self.w)?;
+            if *word == 0 {
+                self.w = self.w.saturating_add(1);
+                continue;
             }
             let lz = word.leading_zeros();
-            word &= !(1u64 << 63u32.saturating_sub(lz));
-            usize::try_from(lz).ok().and_then(|lz| w.checked_mul(64)?.checked_add(lz)?.checked_add(1))
-        })
-    })
+            *word &= !(1u64 << 63u32.saturating_sub(lz));
+            let lz = usize::try_from(lz).ok()?;
+            return self.w.checked_mul(64)?.checked_add(lz)?.checked_add(1);
+        }
+    }
 }
 
 /// Whether bit `de` announces a bitmap rather than a data element.

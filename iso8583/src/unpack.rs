@@ -367,7 +367,9 @@ pub(crate) fn validate_data(f: &Field, data: &[u8], count: usize) -> Result<(), 
             if !data.len().is_multiple_of(2) {
                 return Err((ErrorKind::BadLength, 0));
             }
-            if let Some(i) = data.iter().position(|c| !c.is_ascii_hexdigit()) {
+            if !value::all_hex(data)
+                && let Some(i) = data.iter().position(|c| !c.is_ascii_hexdigit())
+            {
                 return Err((ErrorKind::BadCharset, i));
             }
             Ok(())

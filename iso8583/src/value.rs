@@ -147,6 +147,27 @@ pub(crate) fn write_prefix(p: &Prefix, count: usize, out: &mut [u8]) -> Result<(
     Ok(())
 }
 
+/// Nibble value of a canonical BCD character (`=` is the track separator `D`); 0xFF = invalid.
+static NIBBLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0u8;
+    while i < 16 {
+        #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+        {
+            t[(if i < 10 { b'0' + i } else { b'A' + i - 10 }) as usize] = i;
+            if i >= 10 {
+                t[(b'a' + i - 10) as usize] = i;
+            }
+        }
+        i = i.saturating_add(1);
+    }
+    #[allow(clippy::indexing_slicing)]
+    {
+        t[b'=' as usize] = 0x0D;
+    }
+    t
+};
+
 /// Canonical characters of a BCD nibble.
 fn nibble_char(n: u8) -> u8 {
     if n < 10 { b'0'.wrapping_add(n) } else { b'A'.wrapping_add(n.wrapping_sub(10)) }
@@ -324,6 +345,51 @@ static CLASSES: [u16; 256] = {
     t
 };
 
+const L8: u64 = 0x0101_0101_0101_0101;
+const H8: u64 = 0x8080_8080_8080_8080;
+
+/// Per-byte flag (high bit) where byte ≥ `n`; every byte of `x` must be < 0x80.
+#[inline(always)]
+fn ge(x: u64, n: u8) -> u64 {
+    (x | H8).wrapping_sub(L8.wrapping_mul(u64::from(n))) & H8
+}
+
+/// Whether every byte of `data` lies in one of the (inclusive, < 0x80) ranges, eight bytes at a
+/// time (SWAR). `fold` ORs 0x20 into each byte first (case folding for hex letters).
+#[inline(always)]
+fn all_in(data: &[u8], ranges: &[(u8, u8)], fold: u64) -> bool {
+    let (chunks, tail) = data.as_chunks::<8>();
+    let mut bad = 0u64;
+    for c in chunks {
+        let x = u64::from_le_bytes(*c) | fold;
+        let mut ok = 0u64;
+        for &(lo, hi) in ranges {
+            ok |= ge(x, lo) & !ge(x, hi.wrapping_add(1));
+        }
+        bad |= (x & H8) | (!ok & H8);
+    }
+    bad == 0
+        && tail.iter().all(|&b| {
+            let b = b | u8::try_from(fold & 0xFF).unwrap_or(0);
+            ranges.iter().any(|&(lo, hi)| b >= lo && b <= hi)
+        })
+}
+
+/// Whether `data` is all ASCII digits.
+pub(crate) fn all_digits(data: &[u8]) -> bool {
+    all_in(data, &[(b'0', b'9')], 0)
+}
+
+/// Whether `data` is all hex digits (either case).
+pub(crate) fn all_hex(data: &[u8]) -> bool {
+    all_in(data, &[(b'0', b'9'), (b'a', b'f')], 0x2020_2020_2020_2020)
+}
+
+/// Whether `data` is all printable ASCII (0x20–0x7E).
+fn all_printable(data: &[u8]) -> bool {
+    all_in(data, &[(0x20, 0x7E)], 0)
+}
+
 /// The class mask a canonical byte of `f` must match (0 = anything goes).
 fn class_mask(f: &Field) -> u16 {
     let high = match f.charset {
@@ -375,7 +441,12 @@ pub(crate) fn gbk_ok(data: impl Iterator<Item = u8>) -> Result<(), usize> {
 /// Validates a canonical value against the class. Returns the index of the first bad byte.
 pub(crate) fn validate_canonical(f: &Field, canon: &[u8]) -> Result<(), usize> {
     let mask = class_mask(f);
-    if mask != 0 {
+    let fast = match mask {
+        DIGIT => f.class == Class::N && all_digits(canon),
+        m if m == DIGIT | UPPER | LOWER | SPACE | PUNCT => all_printable(canon),
+        _ => false,
+    };
+    if mask != 0 && !fast {
         let body = if f.class == Class::Xn {
             match canon.split_first() {
                 Some((&x, rest)) if class_of(x) & CD != 0 => rest,
@@ -441,22 +512,31 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
             };
             let nibbles = body.len().saturating_mul(2);
             let pad = nibbles.checked_sub(digits.len()).ok_or(ErrorKind::BadLength)?;
-            let start = match f.align {
-                crate::spec::Align::Left => 0,
-                crate::spec::Align::Right => pad,
-            };
-            body.fill(if pad == 0 { 0 } else { (f.pad_nibble << 4) | (f.pad_nibble & 0x0F) });
-            for (i, &c) in digits.iter().enumerate() {
-                let n = match c {
-                    b'0'..=b'9' => c.wrapping_sub(b'0'),
-                    b'=' => 0x0D,
-                    b'A'..=b'F' => c.wrapping_sub(b'A').wrapping_add(10),
-                    b'a'..=b'f' => c.wrapping_sub(b'a').wrapping_add(10),
-                    _ => return Err(ErrorKind::BadCharset),
-                };
-                let at = start.checked_add(i).ok_or(ErrorKind::BadLength)?;
-                let byte = body.get_mut(at / 2).ok_or(ErrorKind::BadLength)?;
-                *byte = if at % 2 == 0 { (*byte & 0x0F) | (n << 4) } else { (*byte & 0xF0) | n };
+            let nib =
+                |c: u8| NIBBLE.get(usize::from(c)).copied().filter(|&n| n < 16).ok_or(ErrorKind::BadCharset);
+            match (pad, f.align) {
+                (0, _) => {
+                    for (o, pair) in body.iter_mut().zip(digits.as_chunks::<2>().0) {
+                        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+                    }
+                }
+                (1, crate::spec::Align::Right) => {
+                    let (first, rest) = body.split_first_mut().ok_or(ErrorKind::BadLength)?;
+                    let (d0, ds) = digits.split_first().ok_or(ErrorKind::BadLength)?;
+                    *first = ((f.pad_nibble & 0x0F) << 4) | nib(*d0)?;
+                    for (o, pair) in rest.iter_mut().zip(ds.as_chunks::<2>().0) {
+                        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+                    }
+                }
+                (1, crate::spec::Align::Left) => {
+                    let (last, rest) = body.split_last_mut().ok_or(ErrorKind::BadLength)?;
+                    let (dl, ds) = digits.split_last().ok_or(ErrorKind::BadLength)?;
+                    *last = (nib(*dl)? << 4) | (f.pad_nibble & 0x0F);
+                    for (o, pair) in rest.iter_mut().zip(ds.as_chunks::<2>().0) {
+                        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+                    }
+                }
+                _ => return Err(ErrorKind::BadLength),
             }
         }
     }
