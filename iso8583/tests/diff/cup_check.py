@@ -46,9 +46,14 @@ SPEC = {
     "64": f("b", 0, 8),
 }
 
-out = {}
-for name, h in json.load(sys.stdin).items():
-    doc, _ = iso8583.decode(bytes.fromhex(h), SPEC)
-    fields = {k: v for k, v in doc.items() if k not in ("h", "t", "p", "1")}
-    out[name] = {"mti": doc["t"], "header": doc["h"].upper(), "fields": fields}
-json.dump(out, sys.stdout, ensure_ascii=False)
+def main():
+    out = {}
+    for name, h in json.load(sys.stdin).items():
+        doc, _ = iso8583.decode(bytes.fromhex(h), SPEC)
+        fields = {k: v for k, v in doc.items() if k not in ("h", "t", "p", "1")}
+        out[name] = {"mti": doc["t"], "header": doc["h"].upper(), "fields": fields}
+    json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
