@@ -101,8 +101,9 @@ fn pan(f: &mut dyn Write, digits: impl Iterator<Item = u8> + Clone) -> fmt::Resu
     Ok(())
 }
 
-/// Writes one field value, masked by its sensitivity unless `unmasked`.
-pub(crate) fn write_value(
+/// Writes one field value, masked by its sensitivity unless `unmasked` (DE 55 tag by tag when
+/// `emv` is given), as the `describe` lines show it.
+pub fn write_value(
     f: &mut dyn Write,
     field: &FieldRef<'_>,
     unmasked: bool,

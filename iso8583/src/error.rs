@@ -135,9 +135,8 @@ pub enum ErrorKind {
 
 /// An ISO 8583 error: kind, field path and byte offset from the start of the input (or of the
 /// output for pack errors). Never carries a field value.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[error("{kind} (field {path}, offset {offset})")]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,
@@ -153,3 +152,16 @@ impl Error {
         Self { kind, path, offset }
     }
 }
+
+impl fmt::Display for Error {
+    /// `input truncated (field 55 → 9F26, offset 120)`; message-level errors say `message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.items().is_empty() {
+            write!(f, "{} (message, offset {})", self.kind, self.offset)
+        } else {
+            write!(f, "{} (field {}, offset {})", self.kind, self.path, self.offset)
+        }
+    }
+}
+
+impl core::error::Error for Error {}

@@ -29,6 +29,30 @@ pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
     }
 }
 
+/// Encodes one character as GBK: ASCII as itself, others through the table (a linear scan:
+/// meant for tools, not for hot paths). `None` without the `gbk` feature or when unmapped.
+pub fn encode_char(c: char, out: &mut [u8; 2]) -> Option<usize> {
+    if c.is_ascii() {
+        out[0] = u8::try_from(u32::from(c)).ok()?;
+        return Some(1);
+    }
+    #[cfg(feature = "gbk")]
+    {
+        let cp = u16::try_from(u32::from(c)).ok()?;
+        let (pairs, _) = TABLE.as_chunks::<2>();
+        let i = pairs.iter().position(|p| u16::from_be_bytes(*p) == cp)?;
+        let lead = u8::try_from(i / 190).ok()?.checked_add(0x81)?;
+        let t = u8::try_from(i % 190).ok()?;
+        let trail = if t < 0x3F { t.checked_add(0x40)? } else { t.checked_add(0x41)? };
+        *out = [lead, trail];
+        Some(2)
+    }
+    #[cfg(not(feature = "gbk"))]
+    {
+        None
+    }
+}
+
 /// Decodes GBK bytes to characters; an invalid or unmapped sequence yields `Err(offset)`.
 pub fn decode(bytes: impl Iterator<Item = u8>) -> impl Iterator<Item = Result<char, usize>> {
     let mut it = bytes.enumerate().peekable();
