@@ -32,10 +32,69 @@ fn bench_spec(c: &mut Criterion, spec: &'static Spec, header: &[u8], values: &[(
     g.finish();
 }
 
+fn hexval(c: u8) -> u64 {
+    u64::from(match c {
+        b'0'..=b'9' => c - b'0',
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => c.wrapping_sub(b'a').wrapping_add(10),
+    })
+}
+
+/// nom 8: a 16-character hex bitmap.
+fn nom_bitmap(i: &[u8]) -> nom::IResult<&[u8], u64> {
+    use nom::Parser;
+    let (rest, h) = nom::bytes::complete::take_while_m_n(16, 16, |c: u8| c.is_ascii_hexdigit()).parse(i)?;
+    Ok((rest, h.iter().fold(0u64, |v, &c| (v << 4) | hexval(c))))
+}
+
+/// nom 8: a 3-digit ASCII length prefix.
+fn nom_prefix(i: &[u8]) -> nom::IResult<&[u8], usize> {
+    use nom::Parser;
+    let (rest, d) = nom::bytes::complete::take_while_m_n(3, 3, |c: u8| c.is_ascii_digit()).parse(i)?;
+    Ok((rest, d.iter().fold(0usize, |n, &c| n * 10 + usize::from(c - b'0'))))
+}
+
+/// The crate's shape: `first_chunk` + a checked loop.
+fn hand_bitmap(i: &[u8]) -> Option<(u64, &[u8])> {
+    let (b, rest) = i.split_first_chunk::<16>()?;
+    let mut v = 0u64;
+    for &c in b {
+        if !c.is_ascii_hexdigit() {
+            return None;
+        }
+        v = (v << 4) | hexval(c);
+    }
+    Some((v, rest))
+}
+
+fn hand_prefix(i: &[u8]) -> Option<(usize, &[u8])> {
+    let (d, rest) = i.split_first_chunk::<3>()?;
+    let mut n = 0usize;
+    for &c in d {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + usize::from(c - b'0');
+    }
+    Some((n, rest))
+}
+
+fn nom_vs_hand(c: &mut Criterion) {
+    let input: &[u8] = b"F23C46C1A8E0A00B019ABCDEF";
+    assert_eq!(nom_bitmap(input).unwrap().0, hand_bitmap(input).unwrap().1);
+    assert_eq!(nom_prefix(&input[16..]).unwrap().1, hand_prefix(&input[16..]).unwrap().0);
+    let mut g = c.benchmark_group("nom-vs-hand");
+    g.bench_function("bitmap-hex/nom", |b| b.iter(|| nom_bitmap(black_box(input)).map(|r| r.1)));
+    g.bench_function("bitmap-hex/hand", |b| b.iter(|| hand_bitmap(black_box(input)).map(|r| r.0)));
+    g.bench_function("prefix-lll/nom", |b| b.iter(|| nom_prefix(black_box(&input[16..])).map(|r| r.1)));
+    g.bench_function("prefix-lll/hand", |b| b.iter(|| hand_prefix(black_box(&input[16..])).map(|r| r.0)));
+    g.finish();
+}
+
 fn codec(c: &mut Criterion) {
     bench_spec(c, &ISO87_ASCII, &[], &messages::iso87_values());
     bench_spec(c, &CUP_POS, &messages::CUP_HEADER, &messages::cup_values());
 }
 
-criterion_group!(benches, codec);
+criterion_group!(benches, codec, nom_vs_hand);
 criterion_main!(benches);

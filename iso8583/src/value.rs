@@ -354,40 +354,45 @@ fn ge(x: u64, n: u8) -> u64 {
     (x | H8).wrapping_sub(L8.wrapping_mul(u64::from(n))) & H8
 }
 
-/// Whether every byte of `data` lies in one of the (inclusive, < 0x80) ranges, eight bytes at a
-/// time (SWAR). `fold` ORs 0x20 into each byte first (case folding for hex letters).
+/// Whether every byte of `data` lies in one of the inclusive ranges (all < 0x80), eight bytes
+/// at a time (SWAR). A range with `fold` set is matched against the byte with 0x20 ORed in
+/// (so `(b'a', b'f', true)` accepts `A`–`F` and `a`–`f` and nothing else).
 #[inline(always)]
-fn all_in(data: &[u8], ranges: &[(u8, u8)], fold: u64) -> bool {
+fn all_in(data: &[u8], ranges: &[(u8, u8, bool)]) -> bool {
+    const FOLD: u64 = 0x2020_2020_2020_2020;
     let (chunks, tail) = data.as_chunks::<8>();
     let mut bad = 0u64;
     for c in chunks {
-        let x = u64::from_le_bytes(*c) | fold;
+        let x = u64::from_le_bytes(*c);
         let mut ok = 0u64;
-        for &(lo, hi) in ranges {
-            ok |= ge(x, lo) & !ge(x, hi.wrapping_add(1));
+        for &(lo, hi, fold) in ranges {
+            let y = if fold { x | FOLD } else { x };
+            ok |= ge(y, lo) & !ge(y, hi.wrapping_add(1));
         }
         bad |= (x & H8) | (!ok & H8);
     }
     bad == 0
         && tail.iter().all(|&b| {
-            let b = b | u8::try_from(fold & 0xFF).unwrap_or(0);
-            ranges.iter().any(|&(lo, hi)| b >= lo && b <= hi)
+            ranges.iter().any(|&(lo, hi, fold)| {
+                let b = if fold { b | 0x20 } else { b };
+                b >= lo && b <= hi
+            })
         })
 }
 
 /// Whether `data` is all ASCII digits.
 pub(crate) fn all_digits(data: &[u8]) -> bool {
-    all_in(data, &[(b'0', b'9')], 0)
+    all_in(data, &[(b'0', b'9', false)])
 }
 
 /// Whether `data` is all hex digits (either case).
 pub(crate) fn all_hex(data: &[u8]) -> bool {
-    all_in(data, &[(b'0', b'9'), (b'a', b'f')], 0x2020_2020_2020_2020)
+    all_in(data, &[(b'0', b'9', false), (b'a', b'f', true)])
 }
 
 /// Whether `data` is all printable ASCII (0x20–0x7E).
 fn all_printable(data: &[u8]) -> bool {
-    all_in(data, &[(0x20, 0x7E)], 0)
+    all_in(data, &[(0x20, 0x7E, false)])
 }
 
 /// The class mask a canonical byte of `f` must match (0 = anything goes).

@@ -219,3 +219,25 @@ fn errors_never_show_values() {
     assert!(!s.contains("4761739001"), "{s}");
     assert_eq!(s, "input truncated (field 2, offset 22)");
 }
+
+/// Found by the `iso8583_roundtrip` fuzz target: a control byte whose value with bit 5 set is a
+/// digit (0x11 | 0x20 = `1`) must not pass as a hex character (DE 52 of iso87-ascii), nor as a
+/// digit or printable character anywhere in an 8-byte SWAR block.
+#[test]
+fn control_bytes_are_not_hex_or_digits() {
+    // 0200 ‖ bitmap with DE 52 only ‖ 16 hex characters.
+    let mut good = b"020000000000000010000123456789ABCDEF".to_vec();
+    assert!(unpack(&ISO87_ASCII, &good).is_ok());
+    for (i, bad) in [0x11u8, 0x10, 0x19, 0x01, 0x06, 0xC6].into_iter().enumerate() {
+        let keep = good[20 + i];
+        good[20 + i] = bad;
+        let e = unpack(&ISO87_ASCII, &good).unwrap_err();
+        assert_eq!((e.kind, e.path, e.offset), (ErrorKind::BadCharset, FieldPath::field(52), 20 + i));
+        good[20 + i] = keep;
+    }
+    // n12 (DE 4), bad byte inside the first 8-byte block: 0x10 | 0x20 = '0'.
+    let mut m = b"02001000000000000000000000001000".to_vec();
+    m[23] = 0x10;
+    let e = unpack(&ISO87_ASCII, &m).unwrap_err();
+    assert_eq!((e.kind, e.path, e.offset), (ErrorKind::BadCharset, FieldPath::field(4), 23));
+}
