@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Differential oracle for payproto-iso8583 `iso87-ascii`, driven by pyiso8583 (PyPI, MIT).
+
+Modes:
+  gen SEED N      -> stdout JSON: N random messages encoded by pyiso8583 with
+                     iso8583.specs.default_ascii: [{"mti", "fields": {"2": "..."}, "packed": HEX}]
+  decode          -> stdin JSON list of HEX messages; stdout JSON list of {"mti", "fields"} as
+                     decoded by pyiso8583 (or {"error": "..."}).
+
+Fields are restricted to those where default_ascii agrees with ISO 8583:1987 as CLI.md defines
+iso87-ascii (and values stay inside both definitions):
+- excluded: 1/65 (pyiso 4.x: bit 65 = tertiary bitmap indicator; ISO 87: b1),
+- 54 generated at most 120 long (pyiso allows 240),
+- b fields (52, 64, 96, 128, 55) carried as upper-case hex characters.
+Values are generated per the ISO 8583:1987 attribute table (written here independently).
+"""
+import json
+import random
+import sys
+
+import iso8583
+from iso8583.specs import default_ascii
+
+DIGITS = "0123456789"
+ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+AN = ALPHA + DIGITS + " "
+ANS = "".join(chr(c) for c in range(0x20, 0x7F))
+NS = "".join(c for c in ANS if not c.isalpha())
+HEX = "0123456789ABCDEF"
+
+# number -> (alphabet or special, fixed?, length)
+N_FIXED = {3: 6, 4: 12, 5: 12, 6: 12, 7: 10, 8: 8, 9: 8, 10: 8, 11: 6, 12: 6, 13: 4, 14: 4, 15: 4,
+           16: 4, 17: 4, 18: 4, 19: 3, 20: 3, 21: 3, 22: 3, 23: 3, 24: 3, 25: 2, 26: 2, 27: 1,
+           53: 16, 66: 1, 67: 2, 68: 3, 69: 3, 70: 3, 71: 4, 72: 4, 73: 6, 90: 42}
+for d in range(74, 82):
+    N_FIXED[d] = 10
+for d in range(82, 86):
+    N_FIXED[d] = 12
+for d in range(86, 90):
+    N_FIXED[d] = 16
+TABLE = {}
+for d, l in N_FIXED.items():
+    TABLE[d] = (DIGITS, True, l)
+for d in (28, 29, 30, 31):
+    TABLE[d] = ("xn", True, 9)
+TABLE[97] = ("xn", True, 17)
+for d in (2,):
+    TABLE[d] = (DIGITS, False, 19)
+for d in (32, 33, 99, 100):
+    TABLE[d] = (DIGITS, False, 11)
+TABLE[34] = (NS, False, 28)
+TABLE[35] = ("z", False, 37)
+TABLE[36] = (DIGITS, False, 104)
+for d, l in {37: 12, 38: 6, 39: 2, 40: 3, 49: 3, 50: 3, 51: 3, 91: 1, 92: 2, 93: 5, 94: 7, 95: 42}.items():
+    TABLE[d] = (AN, True, l)
+for d, l in {41: 8, 42: 15, 43: 40, 98: 25}.items():
+    TABLE[d] = (ANS, True, l)
+TABLE[44] = (AN, False, 25)
+TABLE[45] = (ANS, False, 76)
+for d in (46, 47, 48):
+    TABLE[d] = (AN, False, 999)
+TABLE[54] = (AN, False, 120)
+for d in list(range(56, 64)) + list(range(105, 128)):
+    TABLE[d] = (ANS, False, 999)
+TABLE[101] = (ANS, False, 17)
+TABLE[102] = (ANS, False, 28)
+TABLE[103] = (ANS, False, 28)
+TABLE[104] = (ANS, False, 100)
+for d in (52, 64, 96, 128):
+    TABLE[d] = ("hex", True, 16)
+TABLE[55] = ("hex", False, 510)
+
+
+def value(rng, number):
+    alphabet, fixed, length = TABLE[number]
+    if not fixed:
+        # Favour short values, sometimes empty, sometimes the maximum.
+        r = rng.random()
+        length = 0 if r < 0.05 else length if r < 0.1 else rng.randint(0, min(length, 40))
+    if alphabet == "xn":
+        return rng.choice("CD") + "".join(rng.choice(DIGITS) for _ in range(length - 1))
+    if alphabet == "z":
+        s = [rng.choice(DIGITS) for _ in range(length)]
+        if length > 2:
+            s[rng.randint(1, length - 1)] = "="
+        return "".join(s)
+    if alphabet == "hex":
+        if not fixed:
+            length -= length % 2
+        return "".join(rng.choice(HEX) for _ in range(length))
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def gen(seed, n):
+    rng = random.Random(seed)
+    numbers = sorted(TABLE)
+    out = []
+    for _ in range(n):
+        mti = rng.choice(["0100", "0110", "0200", "0210", "0400", "0420", "0800", "0810"])
+        chosen = rng.sample(numbers, rng.randint(1, 30))
+        if rng.random() < 0.5:
+            chosen = [c for c in chosen if c < 65] or [2]
+        doc = {"t": mti}
+        for c in chosen:
+            doc[str(c)] = value(rng, c)
+        packed, _ = iso8583.encode(dict(doc), default_ascii)
+        fields = {k: v for k, v in doc.items() if k != "t"}
+        out.append({"mti": mti, "fields": fields, "packed": bytes(packed).hex().upper()})
+    json.dump(out, sys.stdout)
+
+
+def decode():
+    items = json.load(sys.stdin)
+    out = []
+    for h in items:
+        try:
+            doc, _ = iso8583.decode(bytes.fromhex(h), default_ascii)
+            fields = {k: v for k, v in doc.items() if k not in ("t", "p", "1", "h")}
+            out.append({"mti": doc["t"], "fields": fields})
+        except Exception as e:  # noqa: BLE001 - reported to the Rust side
+            out.append({"error": str(e)})
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "gen":
+        gen(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "decode":
+        decode()
+    else:
+        sys.exit("usage: pyiso_diff.py gen SEED N | decode")
