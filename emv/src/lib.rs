@@ -25,3 +25,9 @@ extern crate alloc;
 extern crate std;
 
 pub use payproto_tlv as tlv;
+
+pub mod data;
+pub mod dictionary;
+mod error;
+
+pub use error::{Error, ErrorKind};
