@@ -28,6 +28,8 @@ pub use payproto_tlv as tlv;
 
 pub mod data;
 pub mod dictionary;
+pub mod dol;
 mod error;
+pub mod store;
 
 pub use error::{Error, ErrorKind};
