@@ -26,6 +26,7 @@ extern crate std;
 
 pub use payproto_tlv as tlv;
 
+pub mod apdu;
 pub mod data;
 pub mod dictionary;
 pub mod dol;
