@@ -31,6 +31,7 @@ pub mod data;
 pub mod dictionary;
 pub mod dol;
 mod error;
+pub mod link;
 pub mod store;
 
 pub use error::{Error, ErrorKind};
