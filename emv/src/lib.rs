@@ -32,6 +32,8 @@ pub mod dictionary;
 pub mod dol;
 mod error;
 pub mod link;
+pub mod qr;
 pub mod store;
+pub mod track;
 
 pub use error::{Error, ErrorKind};
