@@ -31,8 +31,11 @@ pub mod data;
 pub mod dictionary;
 pub mod dol;
 mod error;
+pub mod kernel;
 pub mod link;
 pub mod qr;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod store;
 pub mod track;
 
