@@ -398,10 +398,14 @@ pub struct Fci<'a> {
 }
 
 impl<'a> Fci<'a> {
-    /// Parses the response data of SELECT. `6F`, `84` and `A5` are mandatory; `A5` must be TLV.
+    /// Parses the response data of SELECT. `6F`, `84` (5–16 bytes) and `A5` are mandatory; `A5`
+    /// must be TLV.
     pub fn parse(data: &'a [u8]) -> Result<Self, Error> {
         let fci = single(data, tag!(0x6F))?;
         let df_name = child(&fci, tag!(0x84))?.ok_or(Error::at_tag(ErrorKind::Missing, tag!(0x84)))?;
+        if !(5..=16).contains(&df_name.len()) {
+            return Err(Error::at_tag(ErrorKind::BadLength, tag!(0x84)));
+        }
         let mut a5 = None;
         for c in fci.children() {
             let c = c?;
