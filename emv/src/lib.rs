@@ -28,6 +28,7 @@ pub use payproto_tlv as tlv;
 
 pub mod apdu;
 pub mod data;
+pub mod describe;
 pub mod dictionary;
 pub mod dol;
 mod error;

@@ -82,3 +82,28 @@ fn pci_masking() {
     }
     assert!(dictionary::lookup(t(0x57)).unwrap().is_sensitive());
 }
+
+#[test]
+fn describe_values() {
+    use payproto_emv::describe::{describe, describe_unmasked};
+    // binaryfoo contact-visa-out.txt decodes: 5F24 171231 (card expiry), 9F27 80 (ARQC),
+    // 5F28 0702 (SGP), 8C DOL list; contact-mastercard 9F42 0978 (EUR).
+    let s = |tag: u32, v: &[u8]| describe(t(tag), v).unwrap().to_string();
+    assert_eq!(s(0x5F24, &[0x17, 0x12, 0x31]), "2017-12-31");
+    assert_eq!(s(0x9F27, &[0x80]), "80: ARQC");
+    assert_eq!(s(0x5F28, &[0x07, 0x02]), "702 (SGP)");
+    assert_eq!(s(0x9F42, &[0x09, 0x78]), "978 (EUR)");
+    assert_eq!(s(0x8C, &[0x9F, 0x02, 0x06, 0x95, 0x05]), "9F02 (6 bytes), 95 (5 bytes)");
+    assert_eq!(s(0x50, b"VISA TEST"), "\"VISA TEST\"");
+    // Masked by default: PAN first 6 / last 4, names fully; unmasked on request.
+    let pan = [0x47, 0x61, 0x34, 0x00, 0x00, 0x00, 0x00, 0x50];
+    assert_eq!(s(0x5A, &pan), "476134******0050");
+    assert_eq!(describe_unmasked(t(0x5A), &pan).unwrap().to_string(), "4761340000000050");
+    assert_eq!(s(0x5F20, b"AB"), "****");
+    let track2 =
+        [0x47, 0x61, 0x34, 0x00, 0x00, 0x00, 0x00, 0x50, 0xD1, 0x71, 0x22, 0x01, 0x12, 0x52, 0x34, 0x51];
+    assert_eq!(s(0x57, &track2), "PAN 476134******0050, service code 201");
+    // A value that does not decode falls back to hex.
+    assert_eq!(s(0x5F24, &[0x17, 0x13, 0x31]), "171331");
+    assert!(describe(t(0xDF7F), &[1]).is_none());
+}
