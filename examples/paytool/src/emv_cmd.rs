@@ -114,7 +114,11 @@ fn bits_json(bits: impl Iterator<Item = (Bit, &'static str)>) -> Value {
     )
 }
 
-fn bits_human(out: &mut dyn Write, hex: &str, bits: impl Iterator<Item = (Bit, &'static str)>) -> std::io::Result<()> {
+fn bits_human(
+    out: &mut dyn Write,
+    hex: &str,
+    bits: impl Iterator<Item = (Bit, &'static str)>,
+) -> std::io::Result<()> {
     writeln!(out, "{hex}")?;
     for (b, name) in bits {
         writeln!(out, "  {b}  {name}")?;
@@ -194,7 +198,9 @@ fn run_inner(cmd: &EmvDecode) -> Result<(String, Value), String> {
             let mut entries = Vec::new();
             for e in afl.entries() {
                 let _ = writeln!(h, "{e}");
-                entries.push(json!({"sfi": e.sfi, "first": e.first, "last": e.last, "oda_records": e.oda_records}));
+                entries.push(
+                    json!({"sfi": e.sfi, "first": e.first, "last": e.last, "oda_records": e.oda_records}),
+                );
             }
             json!({"entries": entries, "records": afl.record_count(), "oda_records": afl.oda_record_count()})
         }
@@ -230,13 +236,17 @@ fn mc_cvr_json(cvr: &McCvr) -> Value {
 fn iad_out(h: &mut Vec<u8>, v: &[u8], iad: &Iad<'_>) -> Value {
     let _ = writeln!(h, "{iad}");
     match iad {
-        Iad::Visa { dki, cvn, cvr, idd } => json!({"hex": hex_upper(v), "format": "visa", "cvn": format!("{cvn:02X}"),
-            "dki": format!("{dki:02X}"), "cvr": visa_cvr_json(cvr), "idd": idd.map(hex_upper)}),
+        Iad::Visa { dki, cvn, cvr, idd } => {
+            json!({"hex": hex_upper(v), "format": "visa", "cvn": format!("{cvn:02X}"),
+            "dki": format!("{dki:02X}"), "cvr": visa_cvr_json(cvr), "idd": idd.map(hex_upper)})
+        }
         Iad::VisaFormat2 { cvn, dki, cvr, idd } => json!({"hex": hex_upper(v), "format": "visa-format-2",
             "cvn": format!("{cvn:02X}"), "dki": format!("{dki:02X}"), "cvr": hex_upper(cvr), "idd": hex_upper(idd)}),
-        Iad::Mastercard { dki, cvn, cvr, dac, counters, rest } => json!({"hex": hex_upper(v), "format": "mastercard",
+        Iad::Mastercard { dki, cvn, cvr, dac, counters, rest } => {
+            json!({"hex": hex_upper(v), "format": "mastercard",
             "cvn": format!("{cvn:02X}"), "dki": format!("{dki:02X}"), "cvr": mc_cvr_json(cvr), "dac": hex_upper(dac),
-            "counters": hex_upper(counters), "rest": hex_upper(rest)}),
+            "counters": hex_upper(counters), "rest": hex_upper(rest)})
+        }
         Iad::Pboc { dki, cvn, cvr, algorithm, rest } => json!({"hex": hex_upper(v), "format": "pboc",
             "cvn": format!("{cvn:02X}"), "dki": format!("{dki:02X}"), "cvr": visa_cvr_json(cvr),
             "algorithm": format!("{algorithm:02X}"), "rest": hex_upper(rest)}),
