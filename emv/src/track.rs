@@ -1,8 +1,8 @@
 //! Magnetic stripe tracks 1 and 2 (ISO/IEC 7813) and the service-code rules for swiping a chip
 //! card (EMV fallback).
 //!
-//! Track 2: `;` PAN (≤ 19 digits) `=` YYMM, service code (3 digits), discretionary data `?` [LRC].
-//! Track 1: `%B` PAN `^` name (2–26 characters) `^` YYMM, service code, discretionary `?` [LRC].
+//! Track 2: `;` PAN (≤ 19 digits) `=` YYMM, service code (3 digits), discretionary data `?` (then the LRC character).
+//! Track 1: `%B` PAN `^` name (2–26 characters) `^` YYMM, service code, discretionary `?` (then the LRC character).
 //! Sentinels and the LRC character are optional on input (readers often strip them); a field
 //! separator may also replace the expiry and service code when absent (then they are `None`).
 //!

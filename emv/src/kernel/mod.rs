@@ -1,7 +1,7 @@
 //! Kernel phases in Book 3 order, each a sans-IO state machine: it writes the next command APDU
 //! into a caller buffer ([`Step::Send`]) and consumes the card's response APDU (data ‖ SW1 SW2),
 //! until it finishes ([`Step::Done`]). [`drive`] runs a phase over a blocking
-//! [`CardTransport`](crate::apdu::CardTransport), handling T=0 `61xx`/`6Cxx` on the way.
+//! [`CardTransport`], handling T=0 `61xx`/`6Cxx` on the way.
 //!
 //! This issue delivers the first three phases: [`selection`], [`gpo`] (initiate application
 //! processing) and [`read_records`] (read application data).
