@@ -1,0 +1,364 @@
+//! Application selection (EMV 4.4 Book 1 §12): build the candidate list from the PSE directory
+//! (`1PAY.SYS.DDF01`), from the PPSE (`2PAY.SYS.DDF01`, contactless discovery) or from the
+//! terminal's AID list, order it by priority, and make the final SELECT.
+//!
+//! Rules implemented:
+//! - PSE: SELECT PSE; `6A81` → card blocked (terminate); any other non-`9000` answer, a missing or
+//!   invalid SFI (`88`, 1–10), or no matching application in the directory → fall back to the
+//!   AID list. Directory records are read from record 1 until `6A83`; `61` entries whose ADF name
+//!   matches a terminal AID (exactly, or by prefix when that AID allows partial selection) become
+//!   candidates. Entries pointing to further DDFs (`9D`) are not followed (a documented
+//!   limitation: EMV cards in the field use a single-level directory).
+//! - PPSE: SELECT PPSE; the `61` entries of its `BF0C` become candidates the same way.
+//! - AID list: SELECT each terminal AID; `6A81` → card blocked; `9000` with an FCI whose DF name
+//!   equals the AID → candidate; a longer DF name starting with the AID → candidate when the AID
+//!   allows partial selection, and then SELECT next occurrence (P2 = `02`) until an error;
+//!   `6283` (application blocked) → not a candidate, but selection of next occurrences continues.
+//! - Order: priority indicator `87` b4–b1 (1 highest, 0 or absent last), list order otherwise.
+//!   A candidate with b8 set (cardholder confirmation required) is dropped when the terminal cannot
+//!   ask for confirmation (Book 1 §12.4).
+//! - Final SELECT of the first candidate: it must answer `9000` with an FCI whose DF name equals
+//!   the candidate's ADF name; otherwise the candidate is removed and the next one tried.
+//!   [`Selection::select_next`] removes the selected application after GPO answered `6985`.
+
+use payproto_tlv::{Config, Reader};
+
+use super::{Phase, Step, send};
+use crate::apdu::{Command, Fci, Response, StatusWord, directory_entries};
+use crate::error::{Error, ErrorKind};
+
+/// The PSE name.
+pub const PSE: &[u8] = b"1PAY.SYS.DDF01";
+/// The PPSE name.
+pub const PPSE: &[u8] = b"2PAY.SYS.DDF01";
+
+/// One AID the terminal supports.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TerminalAid<'a> {
+    /// The AID (5–16 bytes).
+    pub aid: &'a [u8],
+    /// Application Selection Indicator: partial matching allowed.
+    pub partial: bool,
+}
+
+/// How the candidate list is built.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// PSE first, AID list as fallback (contact).
+    Pse,
+    /// PPSE (contactless discovery).
+    Ppse,
+    /// AID list only.
+    AidList,
+}
+
+/// A candidate application.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    adf: [u8; 16],
+    adf_len: u8,
+    label: [u8; 16],
+    label_len: u8,
+    /// Application priority indicator, if given.
+    pub priority: Option<u8>,
+}
+
+impl Candidate {
+    fn new(adf: &[u8], label: Option<&[u8]>, priority: Option<u8>) -> Option<Self> {
+        let mut c = Self { adf: [0; 16], adf_len: 0, label: [0; 16], label_len: 0, priority };
+        c.adf.get_mut(..adf.len())?.copy_from_slice(adf);
+        c.adf_len = u8::try_from(adf.len()).ok()?;
+        if let Some(l) = label {
+            let l = l.get(..l.len().min(16)).unwrap_or(&[]);
+            c.label.get_mut(..l.len())?.copy_from_slice(l);
+            c.label_len = u8::try_from(l.len()).ok()?;
+        }
+        Some(c)
+    }
+
+    /// The ADF name (AID).
+    pub fn adf_name(&self) -> &[u8] {
+        self.adf.get(..usize::from(self.adf_len)).unwrap_or(&[])
+    }
+
+    /// The application label.
+    pub fn label(&self) -> &[u8] {
+        self.label.get(..usize::from(self.label_len)).unwrap_or(&[])
+    }
+
+    /// Priority rank (1 highest … 15, then 16 for none).
+    pub fn rank(&self) -> u8 {
+        self.priority.map(|p| p & 0x0F).filter(|p| *p != 0).unwrap_or(16)
+    }
+
+    /// Cardholder confirmation required (b8 of the priority indicator).
+    pub fn needs_confirmation(&self) -> bool {
+        self.priority.is_some_and(|p| p & 0x80 != 0)
+    }
+}
+
+/// The result of selection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// An application was selected; its FCI is available from [`Selection::fci`].
+    Selected(Candidate),
+    /// No application in common ("not accepted").
+    NoApplication,
+    /// The card answered `6A81` to the first SELECT: card blocked or not supported.
+    CardBlocked,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum State {
+    Start,
+    SelectDir,
+    ReadDir { sfi: u8, record: u8 },
+    SelectAid { index: usize, next: bool },
+    Final,
+    Finished,
+}
+
+/// The selection phase, holding at most `N` candidates.
+#[derive(Clone, Debug)]
+pub struct Selection<'t, const N: usize> {
+    aids: &'t [TerminalAid<'t>],
+    method: Method,
+    can_confirm: bool,
+    candidates: [Option<Candidate>; N],
+    state: State,
+    fci: [u8; 256],
+    fci_len: usize,
+    first_select: bool,
+}
+
+impl<'t, const N: usize> Selection<'t, N> {
+    /// Selection over `aids` with `method`; `can_confirm` says whether the terminal can ask the
+    /// cardholder to confirm an application.
+    pub fn new(aids: &'t [TerminalAid<'t>], method: Method, can_confirm: bool) -> Self {
+        Self {
+            aids,
+            method,
+            can_confirm,
+            candidates: [None; N],
+            state: State::Start,
+            fci: [0; 256],
+            fci_len: 0,
+            first_select: true,
+        }
+    }
+
+    /// The candidate list, in priority order once built.
+    pub fn candidates(&self) -> impl Iterator<Item = &Candidate> {
+        self.candidates.iter().flatten()
+    }
+
+    /// The FCI (response data) of the final SELECT.
+    pub fn fci(&self) -> Result<Fci<'_>, Error> {
+        Fci::parse(self.fci.get(..self.fci_len).unwrap_or(&[]))
+    }
+
+    fn matches(&self, adf: &[u8]) -> bool {
+        self.aids
+            .iter()
+            .any(|a| adf == a.aid || (a.partial && adf.len() > a.aid.len() && adf.starts_with(a.aid)))
+    }
+
+    fn add(&mut self, c: Candidate) -> Result<(), Error> {
+        if self.candidates.iter().flatten().any(|x| x.adf_name() == c.adf_name()) {
+            return Ok(());
+        }
+        let slot = self.candidates.iter_mut().find(|s| s.is_none()).ok_or(Error::new(ErrorKind::Full, 0))?;
+        *slot = Some(c);
+        Ok(())
+    }
+
+    fn add_entries(&mut self, data: &[u8]) -> Result<(), Error> {
+        let mut found: [Option<Candidate>; 8] = [None; 8];
+        let mut k = 0usize;
+        directory_entries(data, &mut |e| {
+            if let Some(slot) = found.get_mut(k) {
+                *slot = Candidate::new(e.adf_name, e.label, e.priority);
+                k = k.saturating_add(1);
+            }
+        })?;
+        for c in found.into_iter().flatten() {
+            if self.matches(c.adf_name()) {
+                self.add(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn has_candidates(&self) -> bool {
+        self.candidates.iter().any(Option::is_some)
+    }
+
+    fn start_aid_list(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        self.state = State::SelectAid { index: 0, next: false };
+        self.select_aid(0, false, out)
+    }
+
+    fn select_aid(&mut self, index: usize, next: bool, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        match self.aids.get(index) {
+            Some(a) => {
+                self.state = State::SelectAid { index, next };
+                send(&Command::select(a.aid, next), out)
+            }
+            None => self.final_select(out),
+        }
+    }
+
+    fn sort(&mut self) {
+        if !self.can_confirm {
+            for s in &mut self.candidates {
+                if s.is_some_and(|c| c.needs_confirmation()) {
+                    *s = None;
+                }
+            }
+        }
+        // Stable insertion sort by rank, keeping empty slots last.
+        let key = |s: &Option<Candidate>| s.map_or(u8::MAX, |c| c.rank());
+        for i in 1..N {
+            let mut j = i;
+            while j > 0 {
+                let (Some(a), Some(b)) = (self.candidates.get(j.saturating_sub(1)), self.candidates.get(j))
+                else {
+                    break;
+                };
+                if key(a) <= key(b) {
+                    break;
+                }
+                self.candidates.swap(j.saturating_sub(1), j);
+                j = j.saturating_sub(1);
+            }
+        }
+    }
+
+    fn final_select(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        if self.state != State::Final {
+            self.sort();
+        }
+        match self.candidates.iter().flatten().next().copied() {
+            None => {
+                self.state = State::Finished;
+                Ok(Step::Done(Outcome::NoApplication))
+            }
+            Some(c) => {
+                self.state = State::Final;
+                send(&Command::select(c.adf_name(), false), out)
+            }
+        }
+    }
+
+    /// After GPO answered "conditions of use not satisfied" (`6985`): removes the selected
+    /// application and selects the next candidate (Book 3 §10.1).
+    pub fn select_next(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        if let Some(first) = self.candidates.iter_mut().find(|s| s.is_some()) {
+            *first = None;
+        }
+        self.state = State::Final;
+        self.final_select(out)
+    }
+}
+
+impl<const N: usize> Phase for Selection<'_, N> {
+    type Output = Outcome;
+
+    fn start(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        match self.method {
+            Method::Pse => {
+                self.state = State::SelectDir;
+                send(&Command::select(PSE, false), out)
+            }
+            Method::Ppse => {
+                self.state = State::SelectDir;
+                send(&Command::select(PPSE, false), out)
+            }
+            Method::AidList => self.start_aid_list(out),
+        }
+    }
+
+    fn on_response(&mut self, rapdu: &[u8], out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        let r = Response::parse(rapdu)?;
+        let first = core::mem::replace(&mut self.first_select, false);
+        if first && r.sw == StatusWord::FunctionNotSupported {
+            self.state = State::Finished;
+            return Ok(Step::Done(Outcome::CardBlocked));
+        }
+        match self.state {
+            State::Start | State::Finished => Err(Error::new(ErrorKind::Sequence, 0)),
+            State::SelectDir => {
+                if !r.sw.is_ok() {
+                    return self.start_aid_list(out);
+                }
+                let Ok(fci) = Fci::parse(r.data) else { return self.start_aid_list(out) };
+                if self.method == Method::Ppse {
+                    if let Some(d) = fci.discretionary {
+                        self.add_entries(d)?;
+                    }
+                    return self.final_select(out);
+                }
+                match fci.sfi {
+                    Some(sfi @ 1..=10) => {
+                        self.state = State::ReadDir { sfi, record: 1 };
+                        send(&Command::read_record(sfi, 1), out)
+                    }
+                    _ => self.start_aid_list(out),
+                }
+            }
+            State::ReadDir { sfi, record } => {
+                if r.sw.is_ok() {
+                    // A record that is not a 70 template is skipped (Book 1 §12.3.2 ignores
+                    // malformed entries); the directory read goes on.
+                    let ok_record = Reader::new(r.data, Config::EMV).next().and_then(Result::ok);
+                    if let Some(t) = ok_record.filter(|t| t.tag.to_u32() == 0x70) {
+                        self.add_entries(t.value)?;
+                    }
+                    let next = record.checked_add(1).ok_or(Error::new(ErrorKind::Sequence, 0))?;
+                    self.state = State::ReadDir { sfi, record: next };
+                    return send(&Command::read_record(sfi, next), out);
+                }
+                if self.has_candidates() { self.final_select(out) } else { self.start_aid_list(out) }
+            }
+            State::SelectAid { index, .. } => {
+                let aid = self.aids.get(index).copied().ok_or(Error::new(ErrorKind::Sequence, 0))?;
+                let fci = if r.sw.is_ok() || r.sw == StatusWord::SelectedFileInvalidated {
+                    Fci::parse(r.data).ok()
+                } else {
+                    None
+                };
+                let Some(fci) = fci else {
+                    return self.select_aid(index.saturating_add(1), false, out);
+                };
+                let exact = fci.df_name == aid.aid;
+                let partial = !exact && fci.df_name.len() > aid.aid.len() && fci.df_name.starts_with(aid.aid);
+                if r.sw.is_ok()
+                    && (exact || (partial && aid.partial))
+                    && let Some(c) = Candidate::new(fci.df_name, fci.label, fci.priority)
+                {
+                    self.add(c)?;
+                }
+                if aid.partial {
+                    self.select_aid(index, true, out)
+                } else {
+                    self.select_aid(index.saturating_add(1), false, out)
+                }
+            }
+            State::Final => {
+                let Some(c) = self.candidates.iter().flatten().next().copied() else {
+                    return Ok(Step::Done(Outcome::NoApplication));
+                };
+                let good = r.sw.is_ok() && Fci::parse(r.data).is_ok_and(|f| f.df_name == c.adf_name());
+                if good {
+                    let dst =
+                        self.fci.get_mut(..r.data.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, 0))?;
+                    dst.copy_from_slice(r.data);
+                    self.fci_len = r.data.len();
+                    self.state = State::Finished;
+                    return Ok(Step::Done(Outcome::Selected(c)));
+                }
+                self.select_next(out)
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+#![no_main]
+//! Fuzz target (payproto-emv): never panics on any input; records feed the transaction store without panicking.
+use libfuzzer_sys::fuzz_target;
+use payproto_emv::apdu::Record;
+use payproto_emv::store::TlvStore;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(r) = Record::parse(data) {
+        assert!(r.template.len() >= r.value.len());
+        let mut store: TlvStore<16, 512> = TlvStore::new();
+        let _ = store.insert_icc_objects(r.value);
+    }
+});
