@@ -591,7 +591,8 @@ impl Path {
     pub fn parse(s: &str) -> Result<Self, Error> {
         let mut p = Self { tags: [None; MAX_DEPTH], len: 0 };
         let mut at = 0usize;
-        for seg in s.split('/') {
+        // Split on bytes: `str::split(char)` keeps a bounds panic in core's searcher.
+        for seg in s.as_bytes().split(|&b| b == b'/') {
             let tag = parse_hex_tag(seg).ok_or(Error::new(ErrorKind::InvalidPath, at))?;
             let slot = p.tags.get_mut(p.len).ok_or(Error::new(ErrorKind::InvalidPath, at))?;
             *slot = Some(tag);
@@ -611,8 +612,7 @@ impl Path {
     }
 }
 
-fn parse_hex_tag(seg: &str) -> Option<Tag> {
-    let b = seg.as_bytes();
+fn parse_hex_tag(b: &[u8]) -> Option<Tag> {
     if b.is_empty() || !b.len().is_multiple_of(2) || b.len() > 6 {
         return None;
     }

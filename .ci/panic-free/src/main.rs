@@ -8,7 +8,24 @@
 use core::hint::black_box;
 use core::panic::PanicInfo;
 
+mod crypto_checks;
+mod emv_checks;
+mod iso8583_checks;
 mod tlv_checks;
+
+/// A fixed buffer to format into (no allocator).
+pub struct Buf<'a>(pub &'a mut [u8], pub usize);
+
+impl core::fmt::Write for Buf<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for &b in s.as_bytes() {
+            let slot = self.0.get_mut(self.1).ok_or(core::fmt::Error)?;
+            *slot = b;
+            self.1 = self.1.wrapping_add(1);
+        }
+        Ok(())
+    }
+}
 
 unsafe extern "C" {
     /// Deliberately never defined.
@@ -35,6 +52,9 @@ fn sink<T>(x: T) {
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() -> ! {
     tlv_checks::run(input, sink);
+    crypto_checks::run(input, sink);
+    iso8583_checks::run(input, sink);
+    emv_checks::run(input, sink);
     loop {
         core::hint::spin_loop();
     }

@@ -6,18 +6,7 @@ use payproto_tlv::{
     find_all, find_path, find_path_all, parse_length, write_masked_hex,
 };
 
-struct Buf<'a>(&'a mut [u8], usize);
-
-impl core::fmt::Write for Buf<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        for &b in s.as_bytes() {
-            let slot = self.0.get_mut(self.1).ok_or(core::fmt::Error)?;
-            *slot = b;
-            self.1 = self.1.wrapping_add(1);
-        }
-        Ok(())
-    }
-}
+use crate::Buf;
 
 pub fn run(input: fn() -> &'static [u8], sink: fn(usize)) {
     let cfg = Config {

@@ -256,8 +256,8 @@ impl T1 {
             None => inf_small,
         };
         let n = encode_block(0, pcb, inf, &mut block)?;
-        let src = block.get(..n).unwrap_or(&[]);
-        out.get_mut(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
+        let src = block.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
+        out.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
         if let Some(dst) = self.last.get_mut(..n) {
             dst.copy_from_slice(src);
         }
@@ -267,9 +267,8 @@ impl T1 {
 
     fn resend(&mut self, out: &mut [u8]) -> Result<T1Step, Error> {
         let n = self.last_len;
-        out.get_mut(..n)
-            .ok_or(Error::new(ErrorKind::BufferTooSmall, n))?
-            .copy_from_slice(self.last.get(..n).unwrap_or(&[]));
+        let src = self.last.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
+        out.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
         Ok(T1Step::Send(n))
     }
 
@@ -314,7 +313,8 @@ impl T1 {
         let nr = self.nr;
         let mut block = [0u8; 4];
         let n = encode_block(0, Pcb::R { nr, error: code }, &[], &mut block)?;
-        out.get_mut(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(&block);
+        let src = block.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
+        out.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
         Ok(T1Step::Send(n))
     }
 
@@ -431,7 +431,8 @@ impl T1 {
             return self.error_or_give_up(BlockError::Other, out);
         }
         let end = self.rx.checked_add(inf.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, self.rx))?;
-        resp.get_mut(self.rx..end)
+        resp.get_mut(self.rx..)
+            .and_then(|r| r.get_mut(..inf.len()))
             .ok_or(Error::new(ErrorKind::BufferTooSmall, self.rx))?
             .copy_from_slice(inf);
         self.rx = end;
