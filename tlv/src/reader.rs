@@ -318,6 +318,26 @@ fn read_header(data: &[u8], pos: usize, mode: Mode) -> Result<Header<'_>, Error>
     read_header_general(data, pos, mode)
 }
 
+/// The fast path of [`read_header`] alone: `Some((tag, header_len, value))` for a 1- or 2-byte tag
+/// with a short-form length whose value fits `data`, `None` for anything else (including errors).
+#[inline(always)]
+fn fast_header(data: &[u8], pos: usize) -> Option<(Tag, usize, &[u8])> {
+    let rest = data.get(pos..)?;
+    let &[a, b, c] = rest.first_chunk::<3>()?;
+    let (tag, len, header_len) = if a & 0x1F != 0x1F {
+        (Tag::from_parts([a, 0, 0], 1), b, 2usize)
+    } else if b & 0x80 == 0 {
+        (Tag::from_parts([a, b, 0], 2), c, 3)
+    } else {
+        return None;
+    };
+    if len >= 0x80 {
+        return None;
+    }
+    let value = rest.get(header_len..header_len.wrapping_add(usize::from(len)))?;
+    Some((tag, header_len, value))
+}
+
 #[inline(never)]
 fn read_header_general(data: &[u8], pos: usize, mode: Mode) -> Result<Header<'_>, Error> {
     let rest = data.get(pos..).unwrap_or(&[]);
@@ -331,6 +351,33 @@ fn read_header_general(data: &[u8], pos: usize, mode: Mode) -> Result<Header<'_>
     match header_len.checked_add(len).and_then(|end| rest.get(header_len..end)) {
         Some(value) => Ok(Header { tag, header_len, value }),
         None => Err(Error::new(ErrorKind::LengthExceedsParent, pos.wrapping_add(header_len)).with_tag(tag)),
+    }
+}
+
+/// Whether one level of `data` reads as TLV (shallow; depth not checked): the EMV-mode test for
+/// entering a constructed object. Returns a plain `bool` so the walk's hot path stays in registers.
+#[inline(never)]
+fn level_is_tlv(data: &[u8], cfg: Config) -> bool {
+    let mut pos = 0usize;
+    loop {
+        match data.get(pos) {
+            None => return true,
+            Some(&b) if cfg.is_padding(b) => {
+                if cfg.mode == Mode::Strict {
+                    return false;
+                }
+                pos = pos.wrapping_add(1);
+                continue;
+            }
+            Some(_) => {}
+        }
+        pos = match fast_header(data, pos) {
+            Some((_, header_len, value)) => pos.wrapping_add(header_len).wrapping_add(value.len()),
+            None => match read_header_general(data, pos, cfg.mode) {
+                Ok(h) => h.value_end(pos),
+                Err(_) => return false,
+            },
+        };
     }
 }
 
@@ -454,46 +501,27 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// Ends the walk (the next call returns `None`) and returns `e`.
+    /// Ends the walk (the next call returns `None`) and passes `e` through.
     #[cold]
     #[inline(never)]
-    fn fail(&mut self, e: Error) -> Option<Result<Tlv<'a>, Error>> {
+    fn fail(&mut self, e: Error) -> Error {
         self.top = 0;
         self.pos = 0;
         if let Some(e0) = self.ends.first_mut() {
             *e0 = 0;
         }
-        Some(Err(e))
+        e
     }
+}
 
-    /// Whether to enter constructed `value` (at `value_start`) one level below the current one:
-    /// `Ok(true)` to enter, `Ok(false)` to yield it as opaque (EMV mode, not TLV), or the error
-    /// that ends the walk (depth exceeded; strict-mode errors surface while reading inside).
-    #[inline(never)]
-    fn should_enter(&self, value: &[u8], value_start: usize) -> Result<bool, Error> {
-        let cfg = self.config;
-        let child_depth = self.depth.saturating_add(1);
-        if child_depth > cfg.max_depth {
-            // Entering is only an error when there is an object to read down there.
-            return match skip_padding(value, 0, value.len(), cfg) {
-                Ok(None) => Ok(false),
-                Ok(Some(at)) | Err(at) => {
-                    let at = self.base.wrapping_add(value_start).wrapping_add(at);
-                    Err(Error::new(ErrorKind::DepthExceeded, at))
-                }
-            };
-        }
-        match cfg.mode {
-            Mode::Strict => Ok(true),
-            Mode::Emv => match scan_level(value, cfg, child_depth) {
-                Ok(()) => Ok(true),
-                Err(e) if e.kind == ErrorKind::DepthExceeded => {
-                    let at = self.base.wrapping_add(value_start).wrapping_add(e.offset);
-                    Err(Error::new(ErrorKind::DepthExceeded, at))
-                }
-                Err(_) => Ok(false),
-            },
-        }
+/// Entering `value` (at absolute offset `value_at`) would go past the maximum depth: that is an
+/// error when there is an object to read down there (`Some`), nothing when it holds only padding.
+#[cold]
+#[inline(never)]
+fn depth_error(value: &[u8], value_at: usize, cfg: Config) -> Option<Error> {
+    match skip_padding(value, 0, value.len(), cfg) {
+        Ok(None) => None,
+        Ok(Some(at)) | Err(at) => Some(Error::new(ErrorKind::DepthExceeded, value_at.wrapping_add(at))),
     }
 }
 
@@ -513,8 +541,8 @@ impl<'a> Iterator for Walk<'a> {
                     break;
                 }
                 if cfg.mode == Mode::Strict {
-                    return self
-                        .fail(Error::new(ErrorKind::PaddingInStrictMode, self.base.wrapping_add(pos)));
+                    let e = Error::new(ErrorKind::PaddingInStrictMode, self.base.wrapping_add(pos));
+                    return Some(Err(self.fail(e)));
                 }
                 pos = pos.wrapping_add(1);
             }
@@ -525,30 +553,50 @@ impl<'a> Iterator for Walk<'a> {
                 self.depth = self.depth.wrapping_sub(1);
                 continue;
             }
-            let h = match read_header(region, pos, cfg.mode) {
-                Ok(h) => h,
-                Err(e) => return self.fail(Error { offset: self.base.wrapping_add(e.offset), ..e }),
-            };
-            let value_start = pos.wrapping_add(h.header_len);
-            let value_end = value_start.wrapping_add(h.value.len());
-            self.pos = value_end;
-            let tlv = h.tlv(pos, self.base, self.depth, cfg);
-            if h.tag.is_constructed() {
-                match self.should_enter(h.value, value_start) {
-                    Ok(true) => {
-                        let next = self.top.wrapping_add(1);
-                        if let Some(slot) = self.ends.get_mut(next) {
-                            *slot = value_end;
-                            self.top = next;
-                            self.depth = self.depth.wrapping_add(1);
-                            self.pos = value_start;
-                        }
+            // Fast path inline; anything else (long tags and lengths, errors) out of line.
+            let (tag, header_len, value) = match fast_header(region, pos) {
+                Some(h) => h,
+                None => match read_header_general(region, pos, cfg.mode) {
+                    Ok(h) => (h.tag, h.header_len, h.value),
+                    Err(e) => {
+                        let e = Error { offset: self.base.wrapping_add(e.offset), ..e };
+                        return Some(Err(self.fail(e)));
                     }
-                    Ok(false) => {}
-                    Err(e) => return self.fail(e),
+                },
+            };
+            let depth = self.depth;
+            let value_start = pos.wrapping_add(header_len);
+            let value_end = value_start.wrapping_add(value.len());
+            self.pos = value_end;
+            if tag.is_constructed() {
+                // Enter it: always in strict mode (errors inside surface while reading there), in
+                // EMV mode when its value is TLV (otherwise it is yielded as opaque).
+                let enter = if depth >= cfg.max_depth {
+                    if let Some(e) = depth_error(value, self.base.wrapping_add(value_start), cfg) {
+                        return Some(Err(self.fail(e)));
+                    }
+                    false
+                } else {
+                    cfg.mode == Mode::Strict || level_is_tlv(value, cfg)
+                };
+                if enter {
+                    let next = self.top.wrapping_add(1);
+                    if let Some(slot) = self.ends.get_mut(next) {
+                        *slot = value_end;
+                        self.top = next;
+                        self.depth = depth.wrapping_add(1);
+                        self.pos = value_start;
+                    }
                 }
             }
-            return Some(Ok(tlv));
+            return Some(Ok(Tlv {
+                tag,
+                value,
+                offset: self.base.wrapping_add(pos),
+                header_len: header_len as u8,
+                depth,
+                config: cfg,
+            }));
         }
     }
 }
