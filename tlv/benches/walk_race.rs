@@ -22,7 +22,7 @@ fn main() {
     let total: usize = set.iter().map(Vec::len).sum();
     let sum = contenders::check_agreement(&set);
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(201);
-    let batch = 2000;
+    let batch: usize = std::env::var("BATCH").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
     let n = contenders::CONTENDERS.len();
     let mut samples = vec![Vec::with_capacity(rounds); n];
     for r in 0..rounds {

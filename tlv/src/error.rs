@@ -60,6 +60,7 @@ impl ErrorKind {
 /// errors point at the exact byte. Errors never carry value bytes (they may be card data).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{} at offset {offset}{}", kind.as_str(), TagSuffix(*tag))]
+#[non_exhaustive]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,
