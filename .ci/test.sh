@@ -48,6 +48,15 @@ if cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly 
 else
     echo "note: no nightly toolchain could be installed; fuzzing with --sanitizer none on stable"
 fi
+# Debian packages for the examples: QEMU runs the bare-metal board.
+apt_need=()
+command -v qemu-system-arm >/dev/null 2>&1 || apt_need+=(qemu-system-arm)
+if [ "${#apt_need[@]}" -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${apt_need[@]}"
+fi
+need qemu-system-arm "apt-get install -y --no-install-recommends qemu-system-arm"
 python3 -m pip --version >/dev/null 2>&1 || die "python3 pip is missing"
 python3 -m pip install --quiet --disable-pip-version-check pyiso8583 psec pyemv gmssl
 python3 -c "import iso8583, psec, pyemv, gmssl" || die "Python oracles failed to import"
@@ -58,6 +67,7 @@ step "format"
 cargo fmt --all --check
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 cargo fmt --check --manifest-path .ci/panic-free/Cargo.toml
+cargo fmt --check --manifest-path examples/bare-metal/Cargo.toml
 
 step "clippy (all targets; all features, then default features)"
 cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
@@ -79,6 +89,9 @@ done
 
 step "panic-freedom link check (no panic path reachable from any parse/encode entry point)"
 (cd .ci/panic-free && cargo build --locked --release) || die "a panic path is reachable (see 'undefined symbol: payproto_panic_path_reachable' above)"
+
+step "bare-metal Cortex-M4F example under QEMU (no allocator; exits 0 only if every check passes)"
+(cd examples/bare-metal && cargo clippy --locked --release -- -D warnings && cargo run --locked --release)
 
 step "benchmarks build"
 cargo bench --locked --workspace --no-run

@@ -1,0 +1,199 @@
+//! payproto on a Cortex-M4F board with no allocator (QEMU `mps2-an386` in CI).
+//!
+//! Each step checks payproto against values published by others, never values payproto computed:
+//! 1. BER-TLV: the PSE FCI of a real Visa card (devnied/EMV-NFC-Paycard-Enrollment `VisaCardPse`),
+//!    SFI found by path `6F/A5/88`;
+//! 2. TDES DUKPT (ANSI X9.24-1:2009 Annex A.4): IPEK from the BDK, the terminal's future-key
+//!    registers, the first transaction key and the ISO 9564 format 0 PIN block under its PIN key;
+//! 3. ISO 8583 `cup-pos`: the public UnionPay 0200 sample (reference iso8583.md §8 O-3) decoded, the
+//!    CUP "ECB" MAC recomputed over the codec's MAC range with the published MAK (O-4 → `B7133B57`),
+//!    and the message packed again from its decoded fields, byte for byte.
+//!
+//! The full contact transaction through the T=1 link layer (issue 7) builds on this skeleton once the
+//! EMV kernel's second half lands. The process exits 0 only if every check passed; a panic exits
+//! non-zero through `panic-semihosting`.
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::{debug, hprintln};
+use panic_semihosting as _;
+
+use payproto_crypto::cipher::Soft;
+use payproto_crypto::dukpt::tdes;
+use payproto_crypto::pin::{self, Format, Pan, Pin};
+use payproto_crypto::{Algorithm, Key, mac};
+use payproto_iso8583::{Fields, pack, specs::CUP_POS, unpack};
+use payproto_tlv::{Config, find_path};
+
+/// Hex to bytes at compile time (a malformed literal fails the build).
+const fn hex<const N: usize>(s: &str) -> [u8; N] {
+    const fn nib(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'F' => c - b'A' + 10,
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not hex"),
+        }
+    }
+    let b = s.as_bytes();
+    assert!(b.len() == 2 * N, "hex length");
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = (nib(b[2 * i]) << 4) | nib(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+/// Visa PSE FCI (devnied `VisaCardPse`, status word stripped).
+const PSE_FCI: [u8; 32] = hex("6F1E840E315041592E5359532E4444463031A50C8801019F1101015F2D026672");
+
+/// ANSI X9.24-1:2009 Annex A.4: BDK, initial KSN, IPEK, first KSN and key, PIN block (PIN 1234,
+/// PAN 4012345678909, format 0).
+const BDK: [u8; 16] = hex("0123456789ABCDEFFEDCBA9876543210");
+const IKSN: [u8; 10] = hex("FFFF9876543210E00000");
+const IPEK: [u8; 16] = hex("6AC292FAA1315B4D858AB3A3D7D5933A");
+const KSN1: [u8; 10] = hex("FFFF9876543210E00001");
+const KEY1: [u8; 16] = hex("042666B49184CFA368DE9628D0397BC9");
+const PINBLOCK1: [u8; 8] = hex("1B9C1845EB993A7A");
+
+/// The public CUP POS 0200 sample (iso8583.md §8 O-3), 2-byte length stripped, and its MAK (O-4).
+const CUP_0200: [u8; 280] = hex(concat!(
+    "600501000061310031110802007024068020C08211196210810840003424940000000000000000000100002027060720",
+    "000100376210810840003424940D27062207001000100F373337383232313438393834313133343133313030313431353601",
+    "649F2608ED1D6BA78357FB259F2701809F101307010103A00000010A0100000000003B1637329F3704591D37169F360201C0",
+    "950500000000009A031807119C01009F02060000000000015F2A02015682027C009F1A0201569F03060000000000009F3303",
+    "E0E1C89F34030200009F3501229F1E0830303030303030308408A0000003330101019F0902008C9F410400000020",
+    "9F6310303130353030303000000000000000000013220007570006004237313333423537"
+));
+const MAK: [u8; 8] = hex("313215FDA2C4AB4C");
+
+type Check = Result<(), &'static str>;
+
+/// A named check run by `main`.
+type Step = (&'static str, fn() -> Check);
+
+fn ensure(ok: bool, what: &'static str) -> Check {
+    if ok { Ok(()) } else { Err(what) }
+}
+
+fn tlv_step() -> Check {
+    let sfi = find_path(&PSE_FCI, Config::EMV, "6F/A5/88").map_err(|_| "PSE FCI does not parse")?;
+    ensure(sfi.map(|t| t.value) == Some(&[0x01][..]), "SFI of the PSE directory is not 1")?;
+    hprintln!("tlv: PSE FCI parsed, directory SFI 01");
+    Ok(())
+}
+
+fn dukpt_step() -> Check {
+    let bdk = tdes::Bdk::from_slice(&BDK).map_err(|_| "BDK")?;
+    let iksn = tdes::Ksn::from_bytes(&IKSN).map_err(|_| "initial KSN")?;
+    let ipek = tdes::derive_ipek(&Soft, &bdk, &iksn);
+    ensure(ipek.as_bytes() == &IPEK, "IPEK differs from X9.24-1 A.4")?;
+    let mut terminal = tdes::Terminal::load(&Soft, ipek, &iksn);
+    let tx = terminal.next_transaction(&Soft).map_err(|_| "no transaction key")?;
+    ensure(tx.ksn == tdes::Ksn::from_bytes(&KSN1).map_err(|_| "KSN")?, "first KSN")?;
+    ensure(tx.key.as_bytes() == &KEY1, "first transaction key differs from X9.24-1 A.4")?;
+    let pin_key = tx.key.working_key(&Soft, tdes::Variant::Pin).to_key();
+    let pan = Pan::new(b"4012345678909").map_err(|_| "PAN")?;
+    let pin = Pin::new(b"1234").map_err(|_| "PIN")?;
+    let block = pin::encrypt_with_random(Format::Iso0, &pin_key, &pin, Some(&pan), &[0; 8])
+        .map_err(|_| "PIN block")?;
+    ensure(*block.as_bytes() == PINBLOCK1, "PIN block differs from X9.24-1 A.4")?;
+    hprintln!("dukpt: IPEK, KSN {:02X?}, key and PIN block {:02X?} as X9.24-1 A.4", KSN1, PINBLOCK1);
+    Ok(())
+}
+
+fn iso8583_step() -> Check {
+    let m = unpack(&CUP_POS, &CUP_0200).map_err(|_| "CUP 0200 sample does not unpack")?;
+    ensure(m.mti_str() == "0200", "MTI")?;
+    let pan: [u8; 19] = *b"6210810840003424940";
+    ensure(m.field(2).map(|f| f.canonical().eq(pan.iter().copied())) == Some(true), "DE 2")?;
+    let amount: [u8; 12] = *b"000000000001";
+    ensure(m.field(4).map(|f| f.canonical().eq(amount.iter().copied())) == Some(true), "DE 4")?;
+    let mab = m.mac_input().ok_or("no MAC range")?;
+    let key = Key::new(Algorithm::Des, &MAK).map_err(|_| "MAK")?;
+    let computed = mac::cup_ecb_mac(&key, mab).map_err(|_| "MAC")?;
+    ensure(&computed == b"B7133B57", "CUP MAC differs from the published B7133B57")?;
+    ensure(m.mac() == Some(&computed[..]), "DE 64 differs from the MAC")?;
+
+    // Pack again from the decoded field values (no heap: values copied into one arena).
+    let mut arena = [0u8; 512];
+    let mut spans = [(0usize, 0usize, 0usize); 24];
+    let (mut used, mut count) = (0usize, 0usize);
+    for f in m.fields() {
+        let start = used;
+        for b in f.canonical() {
+            *arena.get_mut(used).ok_or("arena")? = b;
+            used += 1;
+        }
+        *spans.get_mut(count).ok_or("too many fields")? = (f.number as usize, start, used);
+        count += 1;
+    }
+    let mut fields = Fields::new(m.mti()).with_header(m.header_bytes());
+    for &(de, a, b) in spans.get(..count).ok_or("spans")? {
+        fields.set(de, arena.get(a..b).ok_or("arena")?);
+    }
+    let mut out = [0u8; 512];
+    let n = pack(&CUP_POS, &fields, &mut out).map_err(|_| "pack")?;
+    ensure(out.get(..n) == Some(&CUP_0200[..]), "packed message differs from the sample")?;
+    hprintln!(
+        "iso8583: CUP 0200 sample decoded, MAC B7133B57 recomputed, {} bytes packed again identically",
+        n
+    );
+    Ok(())
+}
+
+/// Bytes of stack never written since reset (cortex-m-rt `paint-stack` fills it with 0xCCCCCCCC).
+fn stack_unused() -> usize {
+    unsafe extern "C" {
+        static mut _stack_end: u32;
+        static mut _stack_start: u32;
+    }
+    // SAFETY: reads whole words of this core's own stack region between the linker symbols; the
+    // words below the live stack pointer are not in use by anyone.
+    unsafe {
+        let bottom = &raw const _stack_end;
+        let top = &raw const _stack_start;
+        let mut p = bottom;
+        while p < top && core::ptr::read_volatile(p) == 0xCCCC_CCCC {
+            p = p.add(1);
+        }
+        (p as usize) - (bottom as usize)
+    }
+}
+
+fn stack_size() -> usize {
+    unsafe extern "C" {
+        static mut _stack_end: u32;
+        static mut _stack_start: u32;
+    }
+    (&raw const _stack_start as usize) - (&raw const _stack_end as usize)
+}
+
+#[entry]
+fn main() -> ! {
+    hprintln!("payproto bare-metal check on a Cortex-M4F, no allocator");
+    let steps: [Step; 3] = [("tlv", tlv_step), ("dukpt", dukpt_step), ("iso8583", iso8583_step)];
+    let mut failed = 0;
+    for (name, step) in steps {
+        if let Err(what) = step() {
+            hprintln!("FAIL {}: {}", name, what);
+            failed += 1;
+        }
+    }
+    let size = stack_size();
+    let used = size - stack_unused();
+    hprintln!("stack high-water mark: {} of {} bytes", used, size);
+    if failed == 0 {
+        hprintln!("all {} checks passed", steps.len());
+        debug::exit(debug::EXIT_SUCCESS);
+    } else {
+        hprintln!("{} check(s) failed", failed);
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
