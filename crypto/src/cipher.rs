@@ -35,6 +35,20 @@ pub trait CipherProvider {
     /// # Errors
     /// [`ErrorKind::InvalidLength`] for any other key length.
     fn aes(&self, key: &[u8]) -> Result<Self::Aes>;
+
+    /// ECB-encrypts `blocks` under a fresh AES key (one key schedule). AES DUKPT derives every key
+    /// this way; the default goes through [`CipherProvider::aes`], implementations may avoid
+    /// moving a size-erased cipher around (the software provider keys the concrete type in place).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidLength`] for a key that is not 16, 24 or 32 bytes.
+    fn aes_ecb_encrypt(&self, key: &[u8], blocks: &mut [[u8; 16]]) -> Result<()> {
+        let c = self.aes(key)?;
+        for b in blocks {
+            c.encrypt_block(b);
+        }
+        Ok(())
+    }
 }
 
 macro_rules! rustcrypto_block_cipher {
@@ -149,6 +163,21 @@ impl CipherProvider for Soft {
     }
     fn aes(&self, key: &[u8]) -> Result<SoftAes> {
         SoftAes::new(key)
+    }
+    fn aes_ecb_encrypt(&self, key: &[u8], blocks: &mut [[u8; 16]]) -> Result<()> {
+        fn run<C: KeyInit + BlockCipher<16>>(key: &[u8], blocks: &mut [[u8; 16]]) -> Result<()> {
+            let c = C::new_from_slice(key).map_err(|_| Error::new(ErrorKind::InvalidLength, "aes key"))?;
+            for b in blocks {
+                c.encrypt_block(b);
+            }
+            Ok(())
+        }
+        match key.len() {
+            16 => run::<aes::Aes128>(key, blocks),
+            24 => run::<aes::Aes192>(key, blocks),
+            32 => run::<aes::Aes256>(key, blocks),
+            n => Err(Error::at(ErrorKind::InvalidLength, "aes key", n)),
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //!   [`derive_update_key`]; terminal: [`Terminal`] with 32 intermediate-key registers.
 
 use super::{lowest_bit, next_counter};
-use crate::cipher::{BlockCipher, CipherProvider};
+use crate::cipher::CipherProvider;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{Algorithm, Key};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -321,6 +321,42 @@ aes_role!(
 
 /// Derives one key: `key_type.key_len()` bytes of AES-ECB over the derivation data blocks.
 /// Exactly one key expansion and one block per 128 output bits.
+/// Writes the derivation data blocks into `out` and encrypts the ones the key type needs
+/// under `derivation_key` (one key schedule). The first `kind.key_len()` bytes of `out` are
+/// the derived key.
+fn derive_into<P: CipherProvider + ?Sized>(
+    p: &P,
+    derivation_key: &[u8],
+    usage: KeyUsage,
+    kind: KeyType,
+    data: &[u8; 8],
+    out: &mut [[u8; 16]; 2],
+) -> Result<()> {
+    let len = kind.key_len();
+    let bits = u16::try_from(len.saturating_mul(8)).unwrap_or(0);
+    let [u0, u1] = usage.code().to_be_bytes();
+    let [a0, a1] = kind.algorithm_code().to_be_bytes();
+    let [l0, l1] = bits.to_be_bytes();
+    let [d0, d1, d2, d3, d4, d5, d6, d7] = *data;
+    *out = [
+        [0x01, 0x01, u0, u1, a0, a1, l0, l1, d0, d1, d2, d3, d4, d5, d6, d7],
+        [0x01, 0x02, u0, u1, a0, a1, l0, l1, d0, d1, d2, d3, d4, d5, d6, d7],
+    ];
+    let n = if len > 16 { 2 } else { 1 };
+    p.aes_ecb_encrypt(derivation_key, out.get_mut(..n).unwrap_or(&mut []))
+}
+
+fn key_from(kind: KeyType, blocks: &[[u8; 16]; 2]) -> DukptKey {
+    let mut out = DukptKey { kind, bytes: [0; 32] };
+    let len = kind.key_len();
+    if let (Some(dst), Some(src)) = (out.bytes.get_mut(..len), blocks.as_flattened().get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    out
+}
+
+/// Derives one key: `key_type.key_len()` bytes of AES-ECB over the derivation data blocks.
+/// Exactly one key expansion and one block per 128 output bits.
 fn derive<P: CipherProvider + ?Sized>(
     p: &P,
     derivation_key: &[u8],
@@ -328,28 +364,10 @@ fn derive<P: CipherProvider + ?Sized>(
     kind: KeyType,
     data: &[u8; 8],
 ) -> Result<DukptKey> {
-    let cipher = p.aes(derivation_key)?;
-    let len = kind.key_len();
-    let bits = u16::try_from(len.saturating_mul(8)).unwrap_or(0);
-    let mut out = DukptKey { kind, bytes: [0; 32] };
-    let [u0, u1] = usage.code().to_be_bytes();
-    let [a0, a1] = kind.algorithm_code().to_be_bytes();
-    let [l0, l1] = bits.to_be_bytes();
-    let [d0, d1, d2, d3, d4, d5, d6, d7] = *data;
-    for (i, chunk) in out.bytes.chunks_exact_mut(16).enumerate() {
-        if i.saturating_mul(16) >= len {
-            break;
-        }
-        let counter = u8::try_from(i.saturating_add(1)).unwrap_or(0);
-        let mut block = [0x01, counter, u0, u1, a0, a1, l0, l1, d0, d1, d2, d3, d4, d5, d6, d7];
-        cipher.encrypt_block(&mut block);
-        chunk.copy_from_slice(&block);
-        block.zeroize();
-    }
-    if let Some(tail) = out.bytes.get_mut(len..) {
-        tail.fill(0);
-    }
-    Ok(out)
+    let mut blocks = [[0u8; 16]; 2];
+    let r = derive_into(p, derivation_key, usage, kind, data, &mut blocks).map(|()| key_from(kind, &blocks));
+    blocks.zeroize();
+    r
 }
 
 /// IK = derive(BDK, usage 0x8001, BDK type, initial key ID).
@@ -382,18 +400,34 @@ pub fn derive_transaction_key<P: CipherProvider + ?Sized>(
     walk(p, ik, ksn, ksn.counter())
 }
 
+/// The counter walk. Two ping-pong buffers: each step derives from one into the other, so no
+/// intermediate key is copied or wiped per step; both buffers are wiped once at the end.
 fn walk<P: CipherProvider + ?Sized>(p: &P, ik: &InitialKey, ksn: &Ksn, tc: u32) -> Result<DerivationKey> {
-    let mut key = ik.0.clone();
+    let kind = ik.0.kind;
+    let len = kind.key_len();
+    let mut bufs = [[[0u8; 16]; 2]; 2];
+    let [first, _] = &mut bufs;
+    if let (Some(dst), Some(src)) = (first.as_flattened_mut().get_mut(..len), ik.0.bytes.get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    let mut cur = 0usize;
     let mut partial = 0u32;
     let mut bit = 1u32 << 31;
-    while bit != 0 {
+    let mut result = Ok(());
+    while bit != 0 && result.is_ok() {
         if tc & bit != 0 {
             partial |= bit;
-            key = step(p, &key, ksn, partial)?;
+            let [a, b] = &mut bufs;
+            let (src, dst) = if cur == 0 { (&*a, b) } else { (&*b, a) };
+            let key = src.as_flattened().get(..len).unwrap_or(&[]);
+            result = derive_into(p, key, KeyUsage::KeyDerivation, kind, &ksn.derivation_data(partial), dst);
+            cur ^= 1;
         }
         bit >>= 1;
     }
-    Ok(DerivationKey(key))
+    let out = result.map(|()| DerivationKey(key_from(kind, bufs.get(cur).unwrap_or(&[[0; 16]; 2]))));
+    bufs.zeroize();
+    out
 }
 
 /// Host derivation from the BDK (IK, then the counter walk).
