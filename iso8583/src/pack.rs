@@ -166,7 +166,7 @@ pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), Erro
         }
     };
     let wire = value::wire_len(f, unit, count).ok_or(ErrorKind::BadLength)?;
-    if value::validate_canonical(f, v).is_err() {
+    if f.check_charset && value::validate_canonical(f, v).is_err() {
         return Err(ErrorKind::BadCharset);
     }
     Ok((plen, wire, count))

@@ -234,6 +234,11 @@ pub struct Field {
     pub charset: Charset,
     /// Class `z` also accepts the hex nibbles A–F (encrypted track data).
     pub z_hex: bool,
+    /// Whether values are checked against the class and character set (on unpack and pack).
+    /// `false` for acquirer-specific fields whose content varies (CUP 46/56–59/63 may carry
+    /// binary or SM-encrypted bytes): the character set then only drives rendering, and bytes
+    /// invalid in it are shown as hex.
+    pub check_charset: bool,
     /// Masking class.
     pub sensitivity: Sensitivity,
     /// Subfield structure, parsed on demand.
@@ -252,6 +257,7 @@ impl Field {
         pad_char: b' ',
         charset: Charset::Ascii,
         z_hex: false,
+        check_charset: true,
         sensitivity: Sensitivity::None,
         composite: None,
     };
@@ -310,6 +316,12 @@ impl Field {
     #[must_use]
     pub const fn z_hex(mut self) -> Self {
         self.z_hex = true;
+        self
+    }
+    /// Values not checked against class and character set (see [`Field::check_charset`]).
+    #[must_use]
+    pub const fn unchecked_charset(mut self) -> Self {
+        self.check_charset = false;
         self
     }
     /// With a pad character for fixed text.

@@ -375,6 +375,7 @@ pub(crate) fn validate_data(f: &Field, data: &[u8], count: usize) -> Result<(), 
             Ok(())
         }
         Encoding::Binary if f.class == Class::B => Ok(()),
+        _ if !f.check_charset => Ok(()),
         Encoding::Ebcdic => {
             let c = Canonical::new(f, data, 0);
             value::validate_canonical_iter(f, c).map_err(|i| (ErrorKind::BadCharset, i))
