@@ -341,3 +341,26 @@ fn o2_vfwz_messages() {
     assert_eq!(m.field(59).unwrap().raw.len(), 114);
     assert_eq!(m.mac().unwrap(), b"BF1A6FC5");
 }
+
+/// O-4: the CUP ECB MAC known answer, end to end over the codec's MAC input range: an
+/// independent DES (Python `cryptography`, tests/diff/cup_mac.py) over `mac_input()` of O-3 with
+/// MAK 313215FDA2C4AB4C gives the message's own DE 64 `B7133B57`; the lower-case expansion
+/// (the interop bug of reference §7.1) gives `F8966538`. Missing python3/cryptography fails.
+#[test]
+fn o4_cup_mac_over_mac_input() {
+    let all = hex(O3);
+    let m = unpack(&CUP_POS, &all[2..]).unwrap();
+    let mab: String = m.mac_input().unwrap().iter().map(|b| format!("{b:02X}")).collect();
+    let out = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/diff/cup_mac.py"))
+        .args(["313215FDA2C4AB4C", &mab])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("needs python3 with cryptography (pip install -r tests/diff/requirements.txt): {e}")
+        });
+    assert!(out.status.success(), "cup_mac.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines, ["B7133B57", "F8966538"]);
+    assert_eq!(m.mac().unwrap(), lines[0].as_bytes());
+}
