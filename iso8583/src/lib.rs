@@ -31,8 +31,8 @@
 //! - **Pack** ([`pack`]): writes into `&mut [u8]`, validating each element (fixed-length
 //!   exactness, min/max, prefix capacity, charset for n/an/ans/z/x+n, GBK structure); a short
 //!   buffer is `BufferTooSmall`, never a truncated message. [`packed_len`] sizes exactly. With
-//!   `alloc`: [`pack_to_vec`], the owned [`MessageBuilder`] and JSON specs
-//!   ([`spec::Spec::from_json`], [`spec::Spec::to_json`]).
+//!   `alloc`: `pack_to_vec`, the owned `MessageBuilder` and JSON specs (`Spec::from_json`,
+//!   `Spec::to_json`).
 //! - **Errors**: one `Copy` type, [`Error`] = [`ErrorKind`] + [`FieldPath`] (`55 → 9F26`) + byte
 //!   offset. No error, and no `Debug` output of a message or value, ever shows field values (PCI).
 //! - **Describe** ([`describe`]): `core::fmt`, masked by sensitivity (PAN 6 + 4, track data after
