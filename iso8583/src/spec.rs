@@ -413,6 +413,12 @@ pub enum Tertiary {
     None,
     /// Bit 65 announces a third bitmap right after the secondary one (bit 65 is not a DE).
     Contiguous,
+    /// The third bitmap is the value of this data element (jPOS `thirdBitmapField`): its bit in
+    /// the secondary bitmap announces it, and its canonical value (8 bytes) announces data
+    /// elements 129–192, which follow it. The element is a bitmap, not a data element: it is
+    /// not listed by [`crate::Message::fields`] and is written by pack itself.
+    #[cfg_attr(feature = "alloc", serde(rename = "in_field"))]
+    InField(u8),
 }
 
 /// Bitmap layout.

@@ -2,7 +2,7 @@
 
 use crate::bitmap;
 use crate::error::{Error, ErrorKind, FieldPath};
-use crate::spec::{Class, Encoding, Field, Length, MtiEncoding, Spec};
+use crate::spec::{Class, Encoding, Field, Length, MtiEncoding, Spec, Tertiary};
 use crate::value::{self, Canonical};
 
 /// Highest data element number supported (tertiary bitmap).
@@ -261,23 +261,56 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
     m.bitmap = bm;
     pos = pos.saturating_add(used);
     m.end = u16::try_from(pos).unwrap_or(u16::MAX);
+    let tertiary_de = match spec.bitmaps.tertiary {
+        Tertiary::InField(n) => Some(usize::from(n)),
+        _ => None,
+    };
     for de in bitmap::iter(bm) {
+        if Some(de) == tertiary_de {
+            // The third bitmap, carried as this data element.
+            let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
+            let f = spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, pos))?;
+            let (loc, next) = read_field(f, input, pos, input.len()).map_err(|(k, off)| err(k, path, off))?;
+            let mut word = [0u8; 8];
+            let v = Canonical::new(f, input.get(usize::from(loc.data)..next).unwrap_or(&[]), 0);
+            if v.len() != 8 || spec.bitmaps.max < 3 {
+                return Err(err(ErrorKind::BadBitmap, path, pos));
+            }
+            for (w, b) in word.iter_mut().zip(v) {
+                *w = b;
+            }
+            m.bitmap[2] = u64::from_be_bytes(word);
+            pos = next;
+            m.end = u16::try_from(pos).unwrap_or(u16::MAX);
+            continue;
+        }
         if bitmap::is_bitmap_bit(spec, de) {
             continue;
         }
-        let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
-        let f = spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, pos))?;
-        let (loc, next) = read_field(f, input, pos, input.len()).map_err(|(k, off)| err(k, path, off))?;
-        if let Some(slot) = m.locs.get_mut(de) {
-            *slot = loc;
+        parse_one(m, de, &mut pos)?;
+    }
+    if tertiary_de.is_some() {
+        // Elements 129–192 announced by the third bitmap read from its data element.
+        for de in bitmap::iter([0, 0, m.bitmap[2]]) {
+            parse_one(m, de, &mut pos)?;
         }
-        bitmap::set(&mut m.parsed, de);
-        pos = next;
-        m.end = u16::try_from(pos).unwrap_or(u16::MAX);
     }
     if pos != input.len() {
         return Err(err(ErrorKind::TrailingData, FieldPath::ROOT, pos));
     }
+    Ok(())
+}
+
+fn parse_one(m: &mut Message<'_>, de: usize, pos: &mut usize) -> Result<(), Error> {
+    let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
+    let f = m.spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, *pos))?;
+    let (loc, next) = read_field(f, m.raw, *pos, m.raw.len()).map_err(|(k, off)| err(k, path, off))?;
+    if let Some(slot) = m.locs.get_mut(de) {
+        *slot = loc;
+    }
+    bitmap::set(&mut m.parsed, de);
+    *pos = next;
+    m.end = u16::try_from(next).unwrap_or(u16::MAX);
     Ok(())
 }
 
