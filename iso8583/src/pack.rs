@@ -94,10 +94,10 @@ pub fn pack(spec: &Spec, fields: &Fields<'_>, out: &mut [u8]) -> Result<usize, E
     // Bitmap
     let mut bm = fields.present;
     bm[0] &= !(1u64 << 63);
-    for de in bitmap::iter(bm) {
-        if bitmap::is_bitmap_bit(spec, de) || spec.field(de).is_none() {
-            return Err(e(ErrorKind::UndefinedField, FieldPath::field(u16::try_from(de).unwrap_or(0)), pos));
-        }
+    if bm[2] != 0 && spec.bitmaps.tertiary == Tertiary::None {
+        // Elements 129–192 need a tertiary bitmap the spec does not have.
+        let de = bitmap::iter([0, 0, bm[2]]).next().unwrap_or(129);
+        return Err(e(ErrorKind::UndefinedField, FieldPath::field(u16::try_from(de).unwrap_or(0)), pos));
     }
     let used = bitmap::write(spec, bm, out.get_mut(pos..).unwrap_or(&mut []))
         .map_err(|k| e(k, FieldPath::ROOT, pos))?;
@@ -106,7 +106,13 @@ pub fn pack(spec: &Spec, fields: &Fields<'_>, out: &mut [u8]) -> Result<usize, E
     let third = bm[2].to_be_bytes();
     for de in bitmap::iter(order) {
         let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
-        let value = if Some(de) == tertiary { Some(&third[..]) } else { fields.get(de) };
+        let value = if Some(de) == tertiary && fields.get(de).is_none() {
+            Some(&third[..])
+        } else if bitmap::is_bitmap_bit(spec, de) {
+            None
+        } else {
+            fields.get(de)
+        };
         let (Some(f), Some(v)) = (spec.field(de), value) else {
             return Err(e(ErrorKind::UndefinedField, path, pos));
         };

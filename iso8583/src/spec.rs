@@ -119,20 +119,45 @@ impl Prefix {
     }
     /// The largest length the prefix can express.
     pub const fn capacity(&self) -> u64 {
-        let w = self.width as u32;
-        match self.encoding {
-            PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => match 10u64.checked_pow(w) {
-                Some(v) => v.saturating_sub(1),
-                None => u64::MAX,
-            },
-            PrefixEncoding::Bcd => match 10u64.checked_pow(w.saturating_mul(2)) {
-                Some(v) => v.saturating_sub(1),
-                None => u64::MAX,
-            },
-            PrefixEncoding::Binary => match 1u64.checked_shl(w.saturating_mul(8)) {
-                Some(v) if w < 8 => v.saturating_sub(1),
-                _ => u64::MAX,
-            },
+        const MAX10: [u64; 20] = {
+            let mut t = [0u64; 20];
+            let mut i = 0;
+            let mut p: u64 = 1;
+            while i < 19 {
+                p = p.saturating_mul(10);
+                #[allow(clippy::indexing_slicing)]
+                {
+                    t[i] = p.saturating_sub(1);
+                }
+                i = i.saturating_add(1);
+            }
+            #[allow(clippy::indexing_slicing)]
+            {
+                t[19] = u64::MAX;
+            }
+            t
+        };
+        let w = self.width as usize;
+        let digits = match self.encoding {
+            PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => w,
+            PrefixEncoding::Bcd => w.saturating_mul(2),
+            PrefixEncoding::Binary => {
+                return match 1u64.checked_shl((w as u32).saturating_mul(8)) {
+                    Some(v) if w < 8 => v.saturating_sub(1),
+                    _ => u64::MAX,
+                };
+            }
+        };
+        if digits == 0 {
+            return 0;
+        }
+        match digits.checked_sub(1) {
+            Some(i) if i < 20 =>
+            {
+                #[allow(clippy::indexing_slicing)]
+                MAX10[i]
+            }
+            _ => u64::MAX,
         }
     }
 }

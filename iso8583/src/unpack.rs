@@ -352,8 +352,13 @@ fn read_field(f: &Field, input: &[u8], pos: usize, limit: usize) -> Result<(Loc,
     }
     let data = input.get(data_at..end).ok_or((ErrorKind::Truncated, data_at))?;
     validate_data(f, data, count).map_err(|(k, off)| (k, data_at.saturating_add(off)))?;
-    let to16 = |v: usize| u16::try_from(v).map_err(|_| (ErrorKind::TooLong, pos));
-    Ok((Loc { start: to16(pos)?, data: to16(data_at)?, len: to16(wire)?, count: to16(count)? }, end))
+    // Inputs are at most 65 535 bytes (checked by the callers), so offsets and wire lengths fit;
+    // `count` is bounded by the spec's u16 maximum.
+    if end > usize::from(u16::MAX) || count > usize::from(u16::MAX) {
+        return Err((ErrorKind::TooLong, pos));
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    Ok((Loc { start: pos as u16, data: data_at as u16, len: wire as u16, count: count as u16 }, end))
 }
 
 /// Reads the length of a field: `(count, data offset)`.
