@@ -49,7 +49,12 @@ impl Iterator for Bits {
 
 /// Whether bit `de` announces a bitmap rather than a data element.
 pub(crate) fn is_bitmap_bit(spec: &Spec, de: usize) -> bool {
-    de == 1 || (de == 65 && spec.bitmaps.tertiary == Tertiary::Contiguous)
+    de == 1
+        || match spec.bitmaps.tertiary {
+            Tertiary::Contiguous => de == 65,
+            Tertiary::InField(n) => de == usize::from(n),
+            Tertiary::None => false,
+        }
 }
 
 fn read_one(enc: BitmapEncoding, data: &[u8]) -> Result<u64, ErrorKind> {
@@ -114,6 +119,16 @@ pub(crate) fn write(spec: &Spec, mut bm: [u64; 3], out: &mut [u8]) -> Result<usi
         bm[1] &= !(1u64 << 63);
     }
     bm[0] &= !(1u64 << 63);
+    if let Tertiary::InField(n) = spec.bitmaps.tertiary {
+        // The third bitmap travels as data element n: announce it in the secondary bitmap.
+        if bm[2] != 0 {
+            if spec.bitmaps.max < 3 {
+                return Err(ErrorKind::BadBitmap);
+            }
+            set(&mut bm, usize::from(n));
+        }
+        bm[2] = 0;
+    }
     let n = if bm[2] != 0 {
         if !tert || spec.bitmaps.max < 3 {
             return Err(ErrorKind::BadBitmap);

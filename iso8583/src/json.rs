@@ -82,6 +82,8 @@ struct FieldJson {
     charset: Charset,
     #[serde(default)]
     z_hex: bool,
+    #[serde(default = "yes")]
+    check_charset: bool,
     #[serde(default = "none")]
     sensitivity: Sensitivity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +124,7 @@ fn field_from(j: FieldJson, depth: usize) -> Result<Field, SpecError> {
         pad_char: j.pad_char,
         charset: j.charset,
         z_hex: j.z_hex,
+        check_charset: j.check_charset,
         sensitivity: j.sensitivity,
         composite,
     })
@@ -172,6 +175,7 @@ fn field_to(f: &Field) -> FieldJson {
         pad_char: f.pad_char,
         charset: f.charset,
         z_hex: f.z_hex,
+        check_charset: f.check_charset,
         sensitivity: f.sensitivity,
         composite: f.composite.map(composite_to),
     }

@@ -2,7 +2,7 @@
 
 use crate::bitmap;
 use crate::error::{Error, ErrorKind, FieldPath};
-use crate::spec::{Field, Length, MtiEncoding, Spec};
+use crate::spec::{Field, Length, MtiEncoding, Spec, Tertiary};
 use crate::unpack::MAX_FIELDS;
 use crate::value;
 
@@ -94,17 +94,26 @@ pub fn pack(spec: &Spec, fields: &Fields<'_>, out: &mut [u8]) -> Result<usize, E
     // Bitmap
     let mut bm = fields.present;
     bm[0] &= !(1u64 << 63);
-    for de in bitmap::iter(bm) {
-        if bitmap::is_bitmap_bit(spec, de) || spec.field(de).is_none() {
-            return Err(e(ErrorKind::UndefinedField, FieldPath::field(u16::try_from(de).unwrap_or(0)), pos));
-        }
+    if bm[2] != 0 && spec.bitmaps.tertiary == Tertiary::None {
+        // Elements 129–192 need a tertiary bitmap the spec does not have.
+        let de = bitmap::iter([0, 0, bm[2]]).next().unwrap_or(129);
+        return Err(e(ErrorKind::UndefinedField, FieldPath::field(u16::try_from(de).unwrap_or(0)), pos));
     }
     let used = bitmap::write(spec, bm, out.get_mut(pos..).unwrap_or(&mut []))
         .map_err(|k| e(k, FieldPath::ROOT, pos))?;
     pos = pos.saturating_add(used);
-    for de in bitmap::iter(bm) {
+    let (order, tertiary) = with_tertiary_field(spec, bm);
+    let third = bm[2].to_be_bytes();
+    for de in bitmap::iter(order) {
         let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
-        let (Some(f), Some(v)) = (spec.field(de), fields.get(de)) else {
+        let value = if Some(de) == tertiary && fields.get(de).is_none() {
+            Some(&third[..])
+        } else if bitmap::is_bitmap_bit(spec, de) {
+            None
+        } else {
+            fields.get(de)
+        };
+        let (Some(f), Some(v)) = (spec.field(de), value) else {
             return Err(e(ErrorKind::UndefinedField, path, pos));
         };
         pos = pack_field(f, v, out, pos).map_err(|(k, o)| e(k, path, o))?;
@@ -112,22 +121,38 @@ pub fn pack(spec: &Spec, fields: &Fields<'_>, out: &mut [u8]) -> Result<usize, E
     Ok(pos)
 }
 
+/// With a tertiary bitmap carried in a data element: the element order including that element,
+/// and its number when it is needed.
+fn with_tertiary_field(spec: &Spec, bm: [u64; 3]) -> ([u64; 3], Option<usize>) {
+    match spec.bitmaps.tertiary {
+        Tertiary::InField(n) if bm[2] != 0 => {
+            let mut order = bm;
+            bitmap::set(&mut order, usize::from(n));
+            (order, Some(usize::from(n)))
+        }
+        _ => (bm, None),
+    }
+}
+
 /// Exact packed size of `fields` under `spec` (validating like [`pack`]), without writing.
 pub fn packed_len(spec: &Spec, fields: &Fields<'_>) -> Result<usize, Error> {
     let mut total = spec.header_len().saturating_add(spec.mti_len());
     let mut bm = fields.present;
     bm[0] &= !(1u64 << 63);
-    let n = if bm[2] != 0 {
+    let n = if bm[2] != 0 && spec.bitmaps.tertiary == Tertiary::Contiguous {
         3
-    } else if bm[1] != 0 {
+    } else if bm[1] != 0 || bm[2] != 0 {
         2
     } else {
         1usize
     };
     total = total.saturating_add(spec.bitmap_len().saturating_mul(n));
-    for de in bitmap::iter(bm) {
+    let (order, tertiary) = with_tertiary_field(spec, bm);
+    let third = bm[2].to_be_bytes();
+    for de in bitmap::iter(order) {
         let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
-        let (Some(f), Some(v)) = (spec.field(de), fields.get(de)) else {
+        let value = if Some(de) == tertiary { Some(&third[..]) } else { fields.get(de) };
+        let (Some(f), Some(v)) = (spec.field(de), value) else {
             return Err(Error::new(ErrorKind::UndefinedField, path, total));
         };
         let (plen, wire, _) = measure(f, v).map_err(|k| Error::new(k, path, total))?;
@@ -166,7 +191,7 @@ pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), Erro
         }
     };
     let wire = value::wire_len(f, unit, count).ok_or(ErrorKind::BadLength)?;
-    if value::validate_canonical(f, v).is_err() {
+    if f.check_charset && value::validate_canonical(f, v).is_err() {
         return Err(ErrorKind::BadCharset);
     }
     Ok((plen, wire, count))

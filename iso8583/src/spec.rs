@@ -119,20 +119,45 @@ impl Prefix {
     }
     /// The largest length the prefix can express.
     pub const fn capacity(&self) -> u64 {
-        let w = self.width as u32;
-        match self.encoding {
-            PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => match 10u64.checked_pow(w) {
-                Some(v) => v.saturating_sub(1),
-                None => u64::MAX,
-            },
-            PrefixEncoding::Bcd => match 10u64.checked_pow(w.saturating_mul(2)) {
-                Some(v) => v.saturating_sub(1),
-                None => u64::MAX,
-            },
-            PrefixEncoding::Binary => match 1u64.checked_shl(w.saturating_mul(8)) {
-                Some(v) if w < 8 => v.saturating_sub(1),
-                _ => u64::MAX,
-            },
+        const MAX10: [u64; 20] = {
+            let mut t = [0u64; 20];
+            let mut i = 0;
+            let mut p: u64 = 1;
+            while i < 19 {
+                p = p.saturating_mul(10);
+                #[allow(clippy::indexing_slicing)]
+                {
+                    t[i] = p.saturating_sub(1);
+                }
+                i = i.saturating_add(1);
+            }
+            #[allow(clippy::indexing_slicing)]
+            {
+                t[19] = u64::MAX;
+            }
+            t
+        };
+        let w = self.width as usize;
+        let digits = match self.encoding {
+            PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => w,
+            PrefixEncoding::Bcd => w.saturating_mul(2),
+            PrefixEncoding::Binary => {
+                return match 1u64.checked_shl((w as u32).saturating_mul(8)) {
+                    Some(v) if w < 8 => v.saturating_sub(1),
+                    _ => u64::MAX,
+                };
+            }
+        };
+        if digits == 0 {
+            return 0;
+        }
+        match digits.checked_sub(1) {
+            Some(i) if i < 20 =>
+            {
+                #[allow(clippy::indexing_slicing)]
+                MAX10[i]
+            }
+            _ => u64::MAX,
         }
     }
 }
@@ -234,6 +259,11 @@ pub struct Field {
     pub charset: Charset,
     /// Class `z` also accepts the hex nibbles A–F (encrypted track data).
     pub z_hex: bool,
+    /// Whether values are checked against the class and character set (on unpack and pack).
+    /// `false` for acquirer-specific fields whose content varies (CUP 46/56–59/63 may carry
+    /// binary or SM-encrypted bytes): the character set then only drives rendering, and bytes
+    /// invalid in it are shown as hex.
+    pub check_charset: bool,
     /// Masking class.
     pub sensitivity: Sensitivity,
     /// Subfield structure, parsed on demand.
@@ -252,6 +282,7 @@ impl Field {
         pad_char: b' ',
         charset: Charset::Ascii,
         z_hex: false,
+        check_charset: true,
         sensitivity: Sensitivity::None,
         composite: None,
     };
@@ -310,6 +341,12 @@ impl Field {
     #[must_use]
     pub const fn z_hex(mut self) -> Self {
         self.z_hex = true;
+        self
+    }
+    /// Values not checked against class and character set (see [`Field::check_charset`]).
+    #[must_use]
+    pub const fn unchecked_charset(mut self) -> Self {
+        self.check_charset = false;
         self
     }
     /// With a pad character for fixed text.
@@ -401,6 +438,12 @@ pub enum Tertiary {
     None,
     /// Bit 65 announces a third bitmap right after the secondary one (bit 65 is not a DE).
     Contiguous,
+    /// The third bitmap is the value of this data element (jPOS `thirdBitmapField`): its bit in
+    /// the secondary bitmap announces it, and its canonical value (8 bytes) announces data
+    /// elements 129–192, which follow it. The element is a bitmap, not a data element: it is
+    /// not listed by [`crate::Message::fields`] and is written by pack itself.
+    #[cfg_attr(feature = "alloc", serde(rename = "in_field"))]
+    InField(u8),
 }
 
 /// Bitmap layout.

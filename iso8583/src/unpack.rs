@@ -2,7 +2,7 @@
 
 use crate::bitmap;
 use crate::error::{Error, ErrorKind, FieldPath};
-use crate::spec::{Class, Encoding, Field, Length, MtiEncoding, Spec};
+use crate::spec::{Class, Encoding, Field, Length, MtiEncoding, Spec, Tertiary};
 use crate::value::{self, Canonical};
 
 /// Highest data element number supported (tertiary bitmap).
@@ -261,23 +261,56 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
     m.bitmap = bm;
     pos = pos.saturating_add(used);
     m.end = u16::try_from(pos).unwrap_or(u16::MAX);
+    let tertiary_de = match spec.bitmaps.tertiary {
+        Tertiary::InField(n) => Some(usize::from(n)),
+        _ => None,
+    };
     for de in bitmap::iter(bm) {
+        if Some(de) == tertiary_de {
+            // The third bitmap, carried as this data element.
+            let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
+            let f = spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, pos))?;
+            let (loc, next) = read_field(f, input, pos, input.len()).map_err(|(k, off)| err(k, path, off))?;
+            let mut word = [0u8; 8];
+            let v = Canonical::new(f, input.get(usize::from(loc.data)..next).unwrap_or(&[]), 0);
+            if v.len() != 8 || spec.bitmaps.max < 3 {
+                return Err(err(ErrorKind::BadBitmap, path, pos));
+            }
+            for (w, b) in word.iter_mut().zip(v) {
+                *w = b;
+            }
+            m.bitmap[2] = u64::from_be_bytes(word);
+            pos = next;
+            m.end = u16::try_from(pos).unwrap_or(u16::MAX);
+            continue;
+        }
         if bitmap::is_bitmap_bit(spec, de) {
             continue;
         }
-        let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
-        let f = spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, pos))?;
-        let (loc, next) = read_field(f, input, pos, input.len()).map_err(|(k, off)| err(k, path, off))?;
-        if let Some(slot) = m.locs.get_mut(de) {
-            *slot = loc;
+        parse_one(m, de, &mut pos)?;
+    }
+    if tertiary_de.is_some() {
+        // Elements 129–192 announced by the third bitmap read from its data element.
+        for de in bitmap::iter([0, 0, m.bitmap[2]]) {
+            parse_one(m, de, &mut pos)?;
         }
-        bitmap::set(&mut m.parsed, de);
-        pos = next;
-        m.end = u16::try_from(pos).unwrap_or(u16::MAX);
     }
     if pos != input.len() {
         return Err(err(ErrorKind::TrailingData, FieldPath::ROOT, pos));
     }
+    Ok(())
+}
+
+fn parse_one(m: &mut Message<'_>, de: usize, pos: &mut usize) -> Result<(), Error> {
+    let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
+    let f = m.spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, *pos))?;
+    let (loc, next) = read_field(f, m.raw, *pos, m.raw.len()).map_err(|(k, off)| err(k, path, off))?;
+    if let Some(slot) = m.locs.get_mut(de) {
+        *slot = loc;
+    }
+    bitmap::set(&mut m.parsed, de);
+    *pos = next;
+    m.end = u16::try_from(next).unwrap_or(u16::MAX);
     Ok(())
 }
 
@@ -319,8 +352,13 @@ fn read_field(f: &Field, input: &[u8], pos: usize, limit: usize) -> Result<(Loc,
     }
     let data = input.get(data_at..end).ok_or((ErrorKind::Truncated, data_at))?;
     validate_data(f, data, count).map_err(|(k, off)| (k, data_at.saturating_add(off)))?;
-    let to16 = |v: usize| u16::try_from(v).map_err(|_| (ErrorKind::TooLong, pos));
-    Ok((Loc { start: to16(pos)?, data: to16(data_at)?, len: to16(wire)?, count: to16(count)? }, end))
+    // Inputs are at most 65 535 bytes (checked by the callers), so offsets and wire lengths fit;
+    // `count` is bounded by the spec's u16 maximum.
+    if end > usize::from(u16::MAX) || count > usize::from(u16::MAX) {
+        return Err((ErrorKind::TooLong, pos));
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    Ok((Loc { start: pos as u16, data: data_at as u16, len: wire as u16, count: count as u16 }, end))
 }
 
 /// Reads the length of a field: `(count, data offset)`.
@@ -375,6 +413,7 @@ pub(crate) fn validate_data(f: &Field, data: &[u8], count: usize) -> Result<(), 
             Ok(())
         }
         Encoding::Binary if f.class == Class::B => Ok(()),
+        _ if !f.check_charset => Ok(()),
         Encoding::Ebcdic => {
             let c = Canonical::new(f, data, 0);
             value::validate_canonical_iter(f, c).map_err(|i| (ErrorKind::BadCharset, i))

@@ -168,6 +168,21 @@ static NIBBLE: [u8; 256] = {
     t
 };
 
+/// Every byte as two upper-case hex characters.
+static HEX2: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0usize;
+    while i < 256 {
+        #[allow(clippy::indexing_slicing)]
+        {
+            t[i] = [HEX[i >> 4], HEX[i & 0x0F]];
+        }
+        i = i.saturating_add(1);
+    }
+    t
+};
+
 /// Canonical characters of a BCD nibble.
 fn nibble_char(n: u8) -> u8 {
     if n < 10 { b'0'.wrapping_add(n) } else { b'A'.wrapping_add(n.wrapping_sub(10)) }
@@ -499,12 +514,8 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
             }
         }
         Encoding::Hex => {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            for (pair, &b) in out.chunks_exact_mut(2).zip(value) {
-                if let [h, l] = pair {
-                    *h = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-                    *l = HEX.get(usize::from(b & 0x0F)).copied().unwrap_or(b'0');
-                }
+            for (pair, &b) in out.as_chunks_mut::<2>().0.iter_mut().zip(value) {
+                *pair = HEX2.get(usize::from(b)).copied().unwrap_or([b'0'; 2]);
             }
         }
         Encoding::Bcd => {

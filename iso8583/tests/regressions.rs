@@ -241,3 +241,56 @@ fn control_bytes_are_not_hex_or_digits() {
     let e = unpack(&ISO87_ASCII, &m).unwrap_err();
     assert_eq!((e.kind, e.path, e.offset), (ErrorKind::BadCharset, FieldPath::field(4), 23));
 }
+
+/// Tertiary bitmaps (reference §3, §9.4): contiguous after the secondary (bit 65 announces it)
+/// and carried inside a data element (jPOS `thirdBitmapField`). Wire bytes written by hand.
+#[test]
+fn tertiary_bitmaps_contiguous_and_in_a_field() {
+    use payproto_iso8583::spec::{Bitmaps, Tertiary};
+    static FIELDS: [Option<Field>; 193] = {
+        let mut t: [Option<Field>; 193] = [None; 193];
+        t[2] = Some(Field::var("PAN", Class::N, Encoding::Ascii, Prefix::ascii(2, Unit::Digits), 19));
+        t[127] = Some(Field::fixed("Third bitmap", Class::B, Encoding::Binary, 8));
+        t[150] = Some(Field::fixed("Private", Class::An, Encoding::Ascii, 3));
+        t
+    };
+    static IN_FIELD: payproto_iso8583::spec::Spec = payproto_iso8583::spec::Spec {
+        fields: &FIELDS,
+        bitmaps: Bitmaps { max: 3, tertiary: Tertiary::InField(127), ..ISO87_ASCII.bitmaps },
+        ..ISO87_ASCII
+    };
+    static CONTIGUOUS: payproto_iso8583::spec::Spec = payproto_iso8583::spec::Spec {
+        fields: &FIELDS,
+        bitmaps: Bitmaps { max: 3, tertiary: Tertiary::Contiguous, ..ISO87_ASCII.bitmaps },
+        ..ISO87_ASCII
+    };
+    let mut f = Fields::new(*b"0100");
+    f.set(2, b"1234").set(150, b"ABC");
+    let mut out = [0u8; 128];
+    // In a field: primary (bits 1, 2) ‖ secondary (bit 127) ‖ DE 2 ‖ DE 127 = third bitmap (bit 150) ‖ DE 150.
+    let n = pack(&IN_FIELD, &f, &mut out).unwrap();
+    let mut expected = b"0100C0000000000000000000000000000002041234".to_vec();
+    expected.extend_from_slice(&[0, 0, 0x04, 0, 0, 0, 0, 0]);
+    expected.extend_from_slice(b"ABC");
+    assert_eq!(&out[..n], &expected[..]);
+    assert_eq!(payproto_iso8583::packed_len(&IN_FIELD, &f).unwrap(), n);
+    let m = unpack(&IN_FIELD, &expected).unwrap();
+    assert_eq!(m.fields().map(|x| x.number).collect::<Vec<_>>(), [2, 150]);
+    assert_eq!(m.field(150).unwrap().raw, b"ABC");
+    // Setting the bitmap element by hand is refused.
+    f.set(127, &[0; 8]);
+    assert_eq!(pack(&IN_FIELD, &f, &mut out).unwrap_err().kind, ErrorKind::UndefinedField);
+    f.remove(127);
+    // Contiguous: primary (1, 2) ‖ secondary (bit 65 = its first bit) ‖ third (bit 150) ‖ DE 2 ‖ DE 150.
+    let n = pack(&CONTIGUOUS, &f, &mut out).unwrap();
+    let expected = b"0100\
+        C000000000000000\
+        8000000000000000\
+        0000040000000000\
+        041234ABC";
+    assert_eq!(&out[..n], &expected[..]);
+    let m = unpack(&CONTIGUOUS, expected).unwrap();
+    assert_eq!(m.fields().map(|x| x.number).collect::<Vec<_>>(), [2, 150]);
+    // Without a tertiary bitmap, bit 65 is an ordinary element and 129+ cannot be sent.
+    assert_eq!(pack(&ISO87_ASCII, &f, &mut out).unwrap_err().kind, ErrorKind::UndefinedField);
+}

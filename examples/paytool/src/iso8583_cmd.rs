@@ -15,8 +15,12 @@ use crate::input::{Failure, Outcome, hex, hex_arg, parse_hex, text};
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Iso8583Cmd {
-    /// List the built-in spec names, one a line.
-    Specs,
+    /// List the built-in spec names, one a line (or print one spec as JSON with --dump).
+    Specs {
+        /// Print this built-in spec in the JSON spec format (a starting point for --spec-file).
+        #[arg(long)]
+        dump: Option<String>,
+    },
     /// Decode a message (masked human dump, or JSON).
     Decode(DecodeArgs),
     /// Encode the JSON of `iso8583 decode --json` back to the message hex.
@@ -75,10 +79,15 @@ pub(crate) struct EncodeArgs {
 
 pub(crate) fn run(cmd: Iso8583Cmd) -> Outcome {
     match cmd {
-        Iso8583Cmd::Specs => {
+        Iso8583Cmd::Specs { dump: None } => {
             for s in specs::ALL {
                 println!("{}", s.name);
             }
+            Ok(())
+        }
+        Iso8583Cmd::Specs { dump: Some(name) } => {
+            let spec = load_spec(&SpecArgs { spec: Some(name), spec_file: None })?;
+            println!("{}", spec.to_json());
             Ok(())
         }
         Iso8583Cmd::Decode(a) => decode(&a),

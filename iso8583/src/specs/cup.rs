@@ -54,7 +54,7 @@ pub static CUP_F60: Composite = Composite::Positional(&F60_PARTS);
 
 static F63_PARTS: [Field; 2] = [
     Field::fixed("International card organisation code / operator", Ans, Encoding::Ascii, 3),
-    Field::rest("Custom data", Ans, Encoding::Ascii, 160).charset(Charset::Gbk),
+    Field::rest("Custom data", Ans, Encoding::Ascii, 160).charset(Charset::Gbk).unchecked_charset(),
 ];
 
 /// CUP F63: 63.1 an3 (card organisation code in responses, operator in sign-on) then custom
@@ -100,7 +100,7 @@ static FIELDS: [Option<Field>; 65] = table(&[
     (43, text("Card acceptor name/location", Ans, 40).charset(Charset::Gbk)),
     (44, llvar_t("Additional response data", 25)),
     (45, llvar_t("Track 1 data", 76).sensitive(Sensitivity::Track)),
-    (46, lllvar_t("Additional data - ISO", 999)),
+    (46, lllvar_t("Additional data - ISO", 999).unchecked_charset()),
     (47, lllvar_t("Additional data - national", 999)),
     (48, lllvar_n("Additional data - private", 322)),
     (49, text("Currency code, transaction", An, 3)),
@@ -108,14 +108,14 @@ static FIELDS: [Option<Field>; 65] = table(&[
     (53, n("Security related control information", 16)),
     (54, lllvar_t("Balance amount", 40)),
     (55, lllvar_b("ICC system related data", 255).sensitive(Sensitivity::Emv).composite(&Composite::Tlv)),
-    (56, lllvar_t("Reserved (GBK text)", 999).charset(Charset::Gbk)),
-    (57, lllvar_t("Reserved national", 999)),
-    (58, lllvar_t("Reserved national", 999).charset(Charset::Gbk)),
-    (59, lllvar_t("Reserved national", 999)),
+    (56, lllvar_t("Reserved (GBK text)", 999).charset(Charset::Gbk).unchecked_charset()),
+    (57, lllvar_t("Reserved national", 999).unchecked_charset()),
+    (58, lllvar_t("Reserved national", 999).charset(Charset::Gbk).unchecked_charset()),
+    (59, lllvar_t("Reserved national", 999).unchecked_charset()),
     (60, lllvar_n("Custom field 60", 17).composite(&CUP_F60)),
     (61, lllvar_n("Original message", 29)),
     (62, lllvar_b("Custom field 62", 999).composite(&F62)),
-    (63, lllvar_t("Custom field 63", 163).charset(Charset::Gbk).composite(&CUP_F63)),
+    (63, lllvar_t("Custom field 63", 163).charset(Charset::Gbk).unchecked_charset().composite(&CUP_F63)),
     (64, Field::fixed("Message authentication code", B, Encoding::Binary, 8).sensitive(Sensitivity::Key)),
 ]);
 
