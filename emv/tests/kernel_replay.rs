@@ -345,3 +345,67 @@ fn gpo_with_pdol_and_without_afl() {
     assert!(card.finished());
     assert_eq!((e.kind, e.tag), (ErrorKind::Missing, Some(t(0x94))));
 }
+
+// ---- the whole flow through the byte-level link layer ----
+
+use payproto_emv::link::{T0Link, T1Link};
+use payproto_emv::sim::{SimT0, SimT1};
+
+fn two_apps() -> Profile<'static> {
+    profile(vec![app("A0000000031010", FCI_VISA), app("A0000000032010", FCI_ELEC)])
+}
+
+#[test]
+fn full_flow_over_t0_bytes() {
+    // SELECT / GPO are case 4 (61xx + GET RESPONSE); READ RECORD with Le 00 gets 6Cxx and is
+    // resent with the right Le. NULL bytes and one-byte-at-a-time transfer on the way.
+    let mut sim = SimT0::new(SimCard::new(two_apps()));
+    sim.null_bytes = true;
+    sim.one_byte = true;
+    let mut link = T0Link::new(sim);
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let (aid, store, oda) = run_all(&mut link, &aids, Method::AidList).unwrap();
+    assert_eq!(aid, h("A0000000032010"));
+    assert_eq!(store.get(t(0x5A)).unwrap(), h("4761340000000050"));
+    assert_eq!(oda, h("8C039F02068D028A02"));
+}
+
+#[test]
+fn full_flow_over_t1_blocks_with_chaining_and_errors() {
+    // Terminal IFSC 8 and card IFSD 6 force chaining both ways; replies 1 and 4 arrive with a
+    // bad LRC and reply 9 is lost: the terminal recovers with R-blocks (Book 1 §9.2.5 rules as
+    // summarised in link/t1.rs).
+    let mut sim = SimT1::new(SimCard::new(two_apps()), 6);
+    sim.corrupt = &[1, 4];
+    sim.drop = &[9];
+    let mut link = T1Link::new(sim, 8, 254);
+    link.negotiate_ifsd().unwrap();
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let (aid, store, oda) = run_all(&mut link, &aids, Method::AidList).unwrap();
+    assert_eq!(aid, h("A0000000032010"));
+    assert_eq!(store.get(t(0x9F07)).unwrap(), h("FF00"));
+    assert_eq!(oda, h("8C039F02068D028A02"));
+}
+
+#[test]
+fn ppse_discovery() {
+    // PPSE FCI: BF0C with one 61 entry (A0000000031010, VISA, priority 1).
+    let mut p = two_apps();
+    p.ppse =
+        Some(h("6F29840E325041592E5359532E4444463031A517BF0C1461124F07A0000000031010500456495341870101"));
+    let mut card = SimCard::new(p);
+    let aids = [TerminalAid { aid: h("A0000000031010"), partial: false }];
+    let (o, cands) = select(&mut card, &aids, Method::Ppse, false);
+    assert_eq!(cands, [h("A0000000031010").to_vec()]);
+    assert!(matches!(o, Outcome::Selected(_)));
+}
+
+#[test]
+fn t1_persistent_errors_deactivate() {
+    // Every reply corrupted: retries, then resynchronisation attempts, then the link gives up.
+    let all: &'static [u16] = Box::leak((0..200u16).collect::<Vec<_>>().into_boxed_slice());
+    let mut sim = SimT1::new(SimCard::new(two_apps()), 32);
+    sim.corrupt = all;
+    let mut link = T1Link::new(sim, 32, 254);
+    assert_eq!(link.negotiate_ifsd().unwrap_err().kind, ErrorKind::Link);
+}
