@@ -409,3 +409,26 @@ fn t1_persistent_errors_deactivate() {
     let mut link = T1Link::new(sim, 32, 254);
     assert_eq!(link.negotiate_ifsd().unwrap_err().kind, ErrorKind::Link);
 }
+
+#[test]
+fn gpo_and_record_errors() {
+    // GPO answered with a status other than 9000/6985 terminates (Book 3 §10.1).
+    let mut p = profile(vec![app("A0000000031010", FCI_VISA)]);
+    p.faults = Box::leak(vec![Fault { ins: 0xA8, nth: 0, sw: 0x6A88 }].into_boxed_slice());
+    let mut card = SimCard::new(p);
+    let aids = [TerminalAid { aid: h("A0000000031010"), partial: false }];
+    assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::Status(0x6A88));
+    // A malformed GPO response (format 1 whose AFL has SFI 0).
+    let mut a = app("A0000000031010", FCI_VISA);
+    a.gpo = h("80065C0000010100");
+    let mut card = SimCard::new(profile(vec![a]));
+    assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::BadValue);
+    // A record that is not a 70 template in SFI 1–10 terminates.
+    let recs: &'static [SimRecord<'static>] = Box::leak(
+        vec![(1u8, 1u8, h("77035F2800")), (2, 1, h(REC_2_1)), (2, 2, h(REC_2_2))].into_boxed_slice(),
+    );
+    let mut a = app("A0000000031010", FCI_VISA);
+    a.records = recs;
+    let mut card = SimCard::new(profile(vec![a]));
+    assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::BadTemplate);
+}
