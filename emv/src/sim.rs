@@ -10,6 +10,9 @@
 //! the kernel sends must equal the next expected one exactly, or the transport fails with
 //! [`ErrorKind::Sequence`] and records where ([`Replay::mismatch`]).
 
+#[path = "sim_profiles.rs"]
+pub mod profiles;
+
 use crate::apdu::{CardTransport, Command};
 use crate::error::{Error, ErrorKind};
 use crate::kernel::selection::{PPSE, PSE};

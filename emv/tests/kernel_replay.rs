@@ -432,3 +432,41 @@ fn gpo_and_record_errors() {
     let mut card = SimCard::new(profile(vec![a]));
     assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::BadTemplate);
 }
+
+#[test]
+fn ready_made_profiles_run_through_the_kernel() {
+    use payproto_emv::sim::profiles;
+    // The simulator profiles built from the three binaryfoo traces give the same results as the
+    // strict replays above.
+    type Case<'a> = (&'a str, &'a [TerminalAid<'a>], Method, &'a [u8], usize);
+    let cases: [Case<'_>; 3] = [
+        (
+            "visa",
+            &[TerminalAid { aid: h("A0000000031010"), partial: false }],
+            Method::AidList,
+            h("4761340000000050"),
+            0,
+        ),
+        (
+            "mastercard",
+            &[TerminalAid { aid: h("A0000000041010"), partial: false }],
+            Method::AidList,
+            h("5413330089600044"),
+            0x8F,
+        ),
+        (
+            "upi",
+            &[TerminalAid { aid: h("A000000333"), partial: true }],
+            Method::Pse,
+            h("6210948000000011"),
+            0x88,
+        ),
+    ];
+    for (name, aids, method, pan, oda_len) in cases {
+        let profile = profiles::ALL.iter().find(|p| p.0 == name).unwrap().1;
+        let mut card = SimCard::new(profile);
+        let (_, store, oda) = run_all(&mut card, aids, method).unwrap();
+        assert_eq!(store.get(t(0x5A)).unwrap(), pan, "{name}");
+        assert_eq!(oda.len(), oda_len, "{name}");
+    }
+}
