@@ -470,3 +470,34 @@ fn ready_made_profiles_run_through_the_kernel() {
         assert_eq!(oda.len(), oda_len, "{name}");
     }
 }
+
+#[test]
+fn read_application_runs_the_three_phases_with_the_6985_loop() {
+    use payproto_emv::kernel::{ReadApplication, ReadOutcome};
+    // ELEC (priority 1) refuses GPO with 6985; VISA is selected next and read (Book 3 §10.1).
+    let mut p = two_apps();
+    p.faults = Box::leak(vec![Fault { ins: 0xA8, nth: 0, sw: 0x6985 }].into_boxed_slice());
+    let mut card = SimCard::new(p);
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let mut store = Store::new();
+    let mut oda = [0u8; 256];
+    let mut k: ReadApplication<'_, '_, '_, 4, 64, 4096> =
+        ReadApplication::new(&aids, Method::AidList, false, &mut store, &mut oda);
+    let ReadOutcome::Ready { application, summary } = drive(&mut k, &mut card).unwrap() else { panic!() };
+    assert_eq!(application.adf_name(), h("A0000000031010"));
+    assert_eq!((summary.records, summary.oda_len), (3, 9));
+    assert_eq!(&oda[..9], h("8C039F02068D028A02"));
+    assert_eq!(store.get(t(0x5A)).unwrap(), h("4761340000000050"));
+    // Every candidate refusing GPO → no application.
+    let mut p = two_apps();
+    p.faults = Box::leak(
+        vec![Fault { ins: 0xA8, nth: 0, sw: 0x6985 }, Fault { ins: 0xA8, nth: 1, sw: 0x6985 }]
+            .into_boxed_slice(),
+    );
+    let mut card = SimCard::new(p);
+    let mut store = Store::new();
+    let mut oda = [0u8; 256];
+    let mut k: ReadApplication<'_, '_, '_, 4, 64, 4096> =
+        ReadApplication::new(&aids, Method::AidList, false, &mut store, &mut oda);
+    assert_eq!(drive(&mut k, &mut card).unwrap(), ReadOutcome::NoApplication);
+}

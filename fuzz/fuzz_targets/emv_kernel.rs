@@ -1,12 +1,12 @@
 #![no_main]
 //! Fuzz target (payproto-emv): the selection, GPO and read-records state machines never panic
-//! whatever the card answers. The input is a sequence of R-APDUs, each prefixed by its length.
+//! whatever the card answers, alone or combined in `ReadApplication`. The input is a sequence of R-APDUs, each prefixed by its length.
 use libfuzzer_sys::fuzz_target;
 use payproto_emv::data::Afl;
 use payproto_emv::kernel::gpo::Gpo;
 use payproto_emv::kernel::read_records::ReadRecords;
 use payproto_emv::kernel::selection::{Method, Selection, TerminalAid};
-use payproto_emv::kernel::{Phase, Step};
+use payproto_emv::kernel::{Phase, ReadApplication, Step};
 use payproto_emv::store::TlvStore;
 
 fn feed<P: Phase>(phase: &mut P, input: &mut &[u8]) {
@@ -41,9 +41,19 @@ fuzz_target!(|data: &[u8]| {
     let pdol = sel.fci().ok().and_then(|f| f.pdol.map(<[u8]>::to_vec));
     let mut store: TlvStore<32, 1024> = TlvStore::new();
     feed(&mut Gpo::new(&mut store, pdol.as_deref()), &mut input);
-    let afl = store.get(payproto_emv::tlv::Tag::new(0x94)).map(<[u8]>::to_vec).unwrap_or_else(|| vec![0x08, 1, 2, 1]);
+    let afl = store
+        .get(payproto_emv::tlv::Tag::new(0x94))
+        .map(<[u8]>::to_vec)
+        .unwrap_or_else(|| vec![0x08, 1, 2, 1]);
     if let Ok(afl) = Afl::parse(&afl) {
         let mut oda = [0u8; 1024];
         feed(&mut ReadRecords::new(&mut store, afl, &mut oda), &mut input);
     }
+    // The same responses through the combined machine.
+    let mut input = data;
+    let mut store: TlvStore<32, 1024> = TlvStore::new();
+    let mut oda = [0u8; 1024];
+    let mut k: ReadApplication<'_, '_, '_, 4, 32, 1024> =
+        ReadApplication::new(&aids, method, true, &mut store, &mut oda);
+    feed(&mut k, &mut input);
 });
