@@ -501,3 +501,28 @@ fn read_application_runs_the_three_phases_with_the_6985_loop() {
         ReadApplication::new(&aids, Method::AidList, false, &mut store, &mut oda);
     assert_eq!(drive(&mut k, &mut card).unwrap(), ReadOutcome::NoApplication);
 }
+
+struct Stubborn {
+    commands: usize,
+}
+
+impl payproto_emv::apdu::CardTransport for Stubborn {
+    fn transmit(&mut self, _capdu: &[u8], rapdu: &mut [u8]) -> Result<usize, payproto_emv::Error> {
+        // Answers every command with the same FCI (and 9000).
+        self.commands += 1;
+        let r = h("6F148407A0000000031010A509500456495341870102 9000");
+        rapdu[..r.len()].copy_from_slice(r);
+        Ok(r.len())
+    }
+}
+
+#[test]
+fn next_occurrence_loop_is_bounded() {
+    use payproto_emv::kernel::selection::MAX_NEXT_OCCURRENCES;
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let mut card = Stubborn { commands: 0 };
+    let mut sel: Selection<'_, 4> = Selection::new(&aids, Method::AidList, false);
+    assert!(matches!(drive(&mut sel, &mut card).unwrap(), Outcome::Selected(_)));
+    // First SELECT, MAX_NEXT_OCCURRENCES next-occurrence SELECTs, the final SELECT.
+    assert_eq!(card.commands, 1 + usize::from(MAX_NEXT_OCCURRENCES) + 1);
+}
