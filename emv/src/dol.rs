@@ -33,34 +33,28 @@ where
 
 /// Fills `out` with exactly `out.len()` bytes for `value` of `format` (the §5.4 rules).
 pub fn fit(value: Option<&[u8]>, format: Format, out: &mut [u8]) {
+    fn copy(dst: &mut [u8], src: &[u8]) {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    }
     out.fill(0);
     let Some(v) = value else { return };
     let want = out.len();
     if v.len() >= want {
-        let src = if format == Format::N { v.get(v.len().saturating_sub(want)..) } else { v.get(..want) };
-        if let Some(src) = src {
-            out.copy_from_slice(src);
-        }
+        // Too long (or exact): n keeps the rightmost bytes, every other format the leftmost.
+        let skip = if format == Format::N { v.len().saturating_sub(want) } else { 0 };
+        copy(out, v.get(skip..).unwrap_or(&[]));
         return;
     }
     let pad = want.saturating_sub(v.len());
     match format {
-        Format::N => {
-            if let Some(dst) = out.get_mut(pad..) {
-                dst.copy_from_slice(v);
-            }
-        }
+        Format::N => copy(out.get_mut(pad..).unwrap_or(&mut []), v),
         Format::Cn => {
-            if let Some((head, tail)) = out.split_at_mut_checked(v.len()) {
-                head.copy_from_slice(v);
-                tail.fill(0xFF);
-            }
+            out.fill(0xFF);
+            copy(out, v);
         }
-        _ => {
-            if let Some(dst) = out.get_mut(..v.len()) {
-                dst.copy_from_slice(v);
-            }
-        }
+        _ => copy(out, v),
     }
 }
 

@@ -56,6 +56,7 @@ impl ErrorKind {
 /// An error: kind, byte offset into the input being parsed, and the tag when known.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{}", Shown(*self))]
+#[non_exhaustive]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,

@@ -22,9 +22,14 @@
 //! - [`kernel`] — the phases as sans-IO state machines: [`kernel::selection`],
 //!   [`kernel::gpo`], [`kernel::read_records`] (later issues add ODA, restrictions, CVM, TRM,
 //!   TAA, GENERATE AC and issuer processing). Each phase writes the next C-APDU into a buffer
-//!   and consumes the R-APDU; [`kernel::drive`] runs one over a [`apdu::CardTransport`].
+//!   and consumes the R-APDU; [`kernel::drive`] runs one over a [`apdu::CardTransport`], and
+//!   [`kernel::ReadApplication`] chains the three with the GPO `6985` → next-candidate loop.
+//!   [`link::T0Link`] and [`link::T1Link`] turn byte- or block-level card I/O into a
+//!   [`apdu::CardTransport`], so the same kernel runs over PC/SC or a UART.
 //! - [`track`] and [`qr`] — magnetic stripe tracks with the chip-fallback rule, EMV QR codes.
-//! - `sim` (feature `sim`) — a simulated contact card and the strict APDU replay transport.
+//! - `sim` (feature `sim`) — a simulated contact card (APDU, T=0 and T=1 level, with injectable
+//!   status-word and link faults), ready-made profiles from public card traces
+//!   (`sim::profiles::{VISA, MASTERCARD, UPI}`), and the strict APDU replay transport.
 //!
 //! PIN digits never pass through this crate: VERIFY takes a PIN block produced by the PIN entry
 //! device. The `alloc` and `std` features add nothing yet beyond enabling them in dependencies.

@@ -250,7 +250,8 @@ fn b64_val(c: u8) -> Option<u32> {
     B64.iter().position(|&x| x == c).and_then(|p| u32::try_from(p).ok())
 }
 
-/// Decodes standard base64 (with padding) into `out`; returns the bytes.
+/// Decodes standard base64 (with padding, canonical: the bits dropped by padding must be zero)
+/// into `out`; returns the bytes.
 pub fn base64_decode<'o>(s: &str, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
     let b = s.as_bytes();
     if !b.len().is_multiple_of(4) {
@@ -273,6 +274,16 @@ pub fn base64_decode<'o>(s: &str, out: &'o mut [u8]) -> Result<&'o [u8], Error> 
                 b64_val(c).ok_or(Error::new(ErrorKind::BadValue, at))?
             };
             acc = (acc << 6) | v;
+        }
+        // Canonical base64 only: the bits dropped by padding must be zero, so that every byte
+        // string has exactly one encoding (found by the emv_qr fuzz target).
+        let dropped = match pad {
+            1 => acc & 0xFF,
+            2 => acc & 0xFFFF,
+            _ => 0,
+        };
+        if dropped != 0 {
+            return Err(Error::new(ErrorKind::BadValue, at));
         }
         let bytes = acc.to_be_bytes();
         let take = 3usize.saturating_sub(pad);

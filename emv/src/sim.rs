@@ -10,6 +10,9 @@
 //! the kernel sends must equal the next expected one exactly, or the transport fails with
 //! [`ErrorKind::Sequence`] and records where ([`Replay::mismatch`]).
 
+#[path = "sim_profiles.rs"]
+pub mod profiles;
+
 use crate::apdu::{CardTransport, Command};
 use crate::error::{Error, ErrorKind};
 use crate::kernel::selection::{PPSE, PSE};
@@ -322,5 +325,341 @@ impl CardTransport for Replay<'_> {
         rapdu.get_mut(..r.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, 0))?.copy_from_slice(r);
         self.at = self.at.saturating_add(1);
         Ok(r.len())
+    }
+}
+
+/// Whether an EMV command with this INS carries command data (T=0 case 3/4 on the card side).
+const fn carries_data(ins: u8) -> bool {
+    matches!(ins, 0xA4 | 0xA8 | 0xAE | 0x88 | 0x20 | 0x82)
+}
+
+/// Whether an EMV command with data also expects response data (case 4).
+const fn case4(ins: u8) -> bool {
+    matches!(ins, 0xA4 | 0xA8 | 0xAE | 0x88)
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum T0State {
+    Header,
+    Data { remaining: usize },
+}
+
+/// The simulated card behind a T=0 byte link ([`crate::link::ByteIo`]): card-side procedure
+/// bytes, `61xx` for case 4, `6Cxx` for a wrong Le, GET RESPONSE. Options exercise the
+/// terminal: NULL procedure bytes before each procedure byte, and one-byte-at-a-time transfer
+/// (INS ⊕ FF).
+#[derive(Clone, Debug)]
+pub struct SimT0<'a> {
+    card: SimCard<'a>,
+    state: T0State,
+    header: [u8; 5],
+    hlen: usize,
+    data: [u8; 256],
+    dlen: usize,
+    queue: [u8; 600],
+    qhead: usize,
+    qlen: usize,
+    pending: [u8; 258],
+    plen: usize,
+    /// Send a `60` NULL byte before each procedure byte.
+    pub null_bytes: bool,
+    /// Ask for command data one byte at a time (INS ⊕ FF).
+    pub one_byte: bool,
+}
+
+impl<'a> SimT0<'a> {
+    /// Wraps a simulated card.
+    pub fn new(card: SimCard<'a>) -> Self {
+        Self {
+            card,
+            state: T0State::Header,
+            header: [0; 5],
+            hlen: 0,
+            data: [0; 256],
+            dlen: 0,
+            queue: [0; 600],
+            qhead: 0,
+            qlen: 0,
+            pending: [0; 258],
+            plen: 0,
+            null_bytes: false,
+            one_byte: false,
+        }
+    }
+
+    fn put(&mut self, b: &[u8]) -> Result<(), Error> {
+        let end = self.qlen.checked_add(b.len()).ok_or(Error::new(ErrorKind::Full, 0))?;
+        self.queue.get_mut(self.qlen..end).ok_or(Error::new(ErrorKind::Full, 0))?.copy_from_slice(b);
+        self.qlen = end;
+        Ok(())
+    }
+
+    fn procedure(&mut self, ins: u8, one: bool) -> Result<(), Error> {
+        if self.null_bytes {
+            self.put(&[0x60])?;
+        }
+        self.put(&[if one { ins ^ 0xFF } else { ins }])
+    }
+
+    fn on_header(&mut self) -> Result<(), Error> {
+        let [cla, ins, p1, p2, p3] = self.header;
+        if carries_data(ins) && p3 > 0 {
+            self.dlen = 0;
+            self.state = T0State::Data { remaining: usize::from(p3) };
+            return self.procedure(ins, self.one_byte);
+        }
+        let want = if p3 == 0 { 256 } else { usize::from(p3) };
+        if ins == 0xC0 {
+            if self.plen == 0 {
+                return self.put(&[0x69, 0x85]);
+            }
+            let have = self.plen.saturating_sub(2);
+            if want != have {
+                return self.put(&[0x6C, u8::try_from(have).unwrap_or(0)]);
+            }
+            self.procedure(ins, false)?;
+            let pending = self.pending;
+            self.put(pending.get(..self.plen).unwrap_or(&[]))?;
+            self.plen = 0;
+            return Ok(());
+        }
+        // Case 1 or 2.
+        let mut rapdu = [0u8; 258];
+        let apdu = [cla, ins, p1, p2, p3];
+        let n = self.card.transmit(&apdu, &mut rapdu)?;
+        let r = rapdu.get(..n).unwrap_or(&[]);
+        let data_len = n.saturating_sub(2);
+        if data_len == 0 {
+            return self.put(r.get(data_len..).unwrap_or(&[]));
+        }
+        if data_len != want {
+            return self.put(&[0x6C, u8::try_from(data_len).unwrap_or(0)]);
+        }
+        self.procedure(ins, false)?;
+        self.put(r)
+    }
+
+    fn on_data_complete(&mut self) -> Result<(), Error> {
+        let [cla, ins, p1, p2, p3] = self.header;
+        let mut apdu = [0u8; 262];
+        let mut n = 0usize;
+        for &b in [cla, ins, p1, p2, p3].iter().chain(self.data.get(..self.dlen).unwrap_or(&[])) {
+            *apdu.get_mut(n).ok_or(Error::new(ErrorKind::Full, 0))? = b;
+            n = n.saturating_add(1);
+        }
+        if case4(ins) {
+            *apdu.get_mut(n).ok_or(Error::new(ErrorKind::Full, 0))? = 0;
+            n = n.saturating_add(1);
+        }
+        let mut rapdu = [0u8; 258];
+        let m = self.card.transmit(apdu.get(..n).unwrap_or(&[]), &mut rapdu)?;
+        let data_len = m.saturating_sub(2);
+        self.state = T0State::Header;
+        if data_len > 0 {
+            self.pending
+                .get_mut(..m)
+                .ok_or(Error::new(ErrorKind::Full, 0))?
+                .copy_from_slice(rapdu.get(..m).unwrap_or(&[]));
+            self.plen = m;
+            return self.put(&[0x61, u8::try_from(data_len).unwrap_or(0)]);
+        }
+        self.put(rapdu.get(..m).unwrap_or(&[]))
+    }
+}
+
+impl crate::link::ByteIo for SimT0<'_> {
+    fn send(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        for &b in bytes {
+            match self.state {
+                T0State::Header => {
+                    *self.header.get_mut(self.hlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
+                    self.hlen = self.hlen.saturating_add(1);
+                    if self.hlen == 5 {
+                        self.hlen = 0;
+                        self.on_header()?;
+                    }
+                }
+                T0State::Data { remaining } => {
+                    *self.data.get_mut(self.dlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
+                    self.dlen = self.dlen.saturating_add(1);
+                    let left = remaining.saturating_sub(1);
+                    self.state = T0State::Data { remaining: left };
+                    if left == 0 {
+                        self.on_data_complete()?;
+                    } else if self.one_byte {
+                        let ins = self.header[1];
+                        self.procedure(ins, true)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self) -> Result<Option<u8>, Error> {
+        if self.qhead >= self.qlen {
+            self.qhead = 0;
+            self.qlen = 0;
+            return Ok(None);
+        }
+        let b = self.queue.get(self.qhead).copied();
+        self.qhead = self.qhead.saturating_add(1);
+        Ok(b)
+    }
+}
+
+/// The simulated card behind a T=1 block link ([`crate::link::BlockIo`]): card-side I/R/S
+/// blocks, chaining both ways (responses cut into blocks of at most `ifsd` bytes), IFS and
+/// RESYNCH handling, and fault injection: the replies numbered in `corrupt` get a wrong LRC,
+/// those in `drop` are never sent (the terminal times out).
+#[derive(Clone, Debug)]
+pub struct SimT1<'a> {
+    card: SimCard<'a>,
+    /// The terminal's receive size, i.e. the card's largest response block.
+    pub ifsd: usize,
+    ns: bool,
+    nr: bool,
+    apdu: [u8; 261],
+    alen: usize,
+    resp: [u8; 258],
+    rlen: usize,
+    roff: usize,
+    chunk: usize,
+    last: [u8; crate::link::t1::MAX_BLOCK],
+    last_len: usize,
+    replies: u16,
+    /// Reply numbers (0-based) sent with a corrupted LRC.
+    pub corrupt: &'a [u16],
+    /// Reply numbers (0-based) not sent at all.
+    pub drop: &'a [u16],
+}
+
+impl<'a> SimT1<'a> {
+    /// Wraps a simulated card; `ifsd` is the size the card may send per block.
+    pub fn new(card: SimCard<'a>, ifsd: usize) -> Self {
+        Self {
+            card,
+            ifsd: ifsd.clamp(1, 254),
+            ns: false,
+            nr: false,
+            apdu: [0; 261],
+            alen: 0,
+            resp: [0; 258],
+            rlen: 0,
+            roff: 0,
+            chunk: 0,
+            last: [0; crate::link::t1::MAX_BLOCK],
+            last_len: 0,
+            replies: 0,
+            corrupt: &[],
+            drop: &[],
+        }
+    }
+
+    fn block(
+        &mut self,
+        pcb: crate::link::t1::Pcb,
+        inf_from_resp: Option<(usize, usize)>,
+        inf: &[u8],
+    ) -> Result<(), Error> {
+        let body: &[u8] = match inf_from_resp {
+            Some((a, b)) => self.resp.get(a..b).unwrap_or(&[]),
+            None => inf,
+        };
+        let mut tmp = [0u8; crate::link::t1::MAX_BLOCK];
+        let n = crate::link::t1::encode_block(0, pcb, body, &mut tmp)?;
+        self.last = tmp;
+        self.last_len = n;
+        Ok(())
+    }
+
+    fn send_resp_chunk(&mut self) -> Result<(), Error> {
+        let chunk = self.rlen.saturating_sub(self.roff).min(self.ifsd);
+        let end = self.roff.saturating_add(chunk);
+        self.chunk = chunk;
+        let more = end < self.rlen;
+        self.block(crate::link::t1::Pcb::I { ns: self.ns, more }, Some((self.roff, end)), &[])
+    }
+
+    fn handle(&mut self, tx: &[u8]) -> Result<(), Error> {
+        use crate::link::t1::{Block, BlockError, Pcb, SKind};
+        let blk = match Block::parse(tx) {
+            Ok(b) => b,
+            Err(e) => {
+                let code = if e == BlockError::Edc { 1 } else { 2 };
+                return self.block(Pcb::R { nr: self.nr, error: code }, None, &[]);
+            }
+        };
+        match blk.pcb {
+            Pcb::I { ns, more } => {
+                if ns != self.nr {
+                    return self.block(Pcb::R { nr: self.nr, error: 2 }, None, &[]);
+                }
+                if self.rlen > 0 && self.roff < self.rlen {
+                    // The terminal's I-block acknowledges our last response chunk: a new command.
+                    self.ns = !self.ns;
+                }
+                self.rlen = 0;
+                self.roff = 0;
+                let end = self.alen.checked_add(blk.inf.len()).ok_or(Error::new(ErrorKind::Full, 0))?;
+                self.apdu
+                    .get_mut(self.alen..end)
+                    .ok_or(Error::new(ErrorKind::Full, 0))?
+                    .copy_from_slice(blk.inf);
+                self.alen = end;
+                self.nr = !self.nr;
+                if more {
+                    return self.block(Pcb::R { nr: self.nr, error: 0 }, None, &[]);
+                }
+                let apdu = self.apdu;
+                let n = self.card.transmit(apdu.get(..self.alen).unwrap_or(&[]), &mut self.resp)?;
+                self.alen = 0;
+                self.rlen = n;
+                self.roff = 0;
+                self.send_resp_chunk()
+            }
+            Pcb::R { nr, .. } => {
+                let chaining = self.rlen > 0 && self.roff.saturating_add(self.chunk) < self.rlen;
+                if chaining && nr != self.ns {
+                    self.ns = !self.ns;
+                    self.roff = self.roff.saturating_add(self.chunk);
+                    return self.send_resp_chunk();
+                }
+                Ok(()) // retransmit the last block as it is
+            }
+            Pcb::S { response: false, kind: SKind::Ifs } => {
+                let inf = [blk.inf.first().copied().unwrap_or(0x20)];
+                self.block(Pcb::S { response: true, kind: SKind::Ifs }, None, &inf)
+            }
+            Pcb::S { response: false, kind: SKind::Resynch } => {
+                self.ns = false;
+                self.nr = false;
+                self.alen = 0;
+                self.rlen = 0;
+                self.roff = 0;
+                self.block(Pcb::S { response: true, kind: SKind::Resynch }, None, &[])
+            }
+            Pcb::S { .. } => self.block(Pcb::R { nr: self.nr, error: 2 }, None, &[]),
+        }
+    }
+}
+
+impl crate::link::BlockIo for SimT1<'_> {
+    fn exchange_block(&mut self, tx: &[u8], rx: &mut [u8]) -> Result<Option<usize>, Error> {
+        self.handle(tx)?;
+        let k = self.replies;
+        self.replies = self.replies.saturating_add(1);
+        if self.drop.contains(&k) {
+            return Ok(None);
+        }
+        let n = self.last_len;
+        let dst = rx.get_mut(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
+        dst.copy_from_slice(self.last.get(..n).unwrap_or(&[]));
+        if self.corrupt.contains(&k)
+            && let Some(l) = dst.last_mut()
+        {
+            *l ^= 0x55;
+        }
+        Ok(Some(n))
     }
 }

@@ -150,6 +150,9 @@ fn cvm_results_5e0300() {
     assert_eq!(r.condition, CvmCondition(3));
     assert_eq!(r.result, CvmResult::Unknown);
     assert_eq!(r.bytes(), [0x5E, 0x03, 0x00]);
+    // Reference §8.3: an absent or empty list gives CVM Results 3F0000, "no CVM performed".
+    assert_eq!(CvmResults::NO_CVM_PERFORMED.bytes(), [0x3F, 0x00, 0x00]);
+    assert!(CvmResults::NO_CVM_PERFORMED.to_string().starts_with("3F0000: No CVM performed"));
 }
 
 #[test]

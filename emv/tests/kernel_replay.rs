@@ -345,3 +345,184 @@ fn gpo_with_pdol_and_without_afl() {
     assert!(card.finished());
     assert_eq!((e.kind, e.tag), (ErrorKind::Missing, Some(t(0x94))));
 }
+
+// ---- the whole flow through the byte-level link layer ----
+
+use payproto_emv::link::{T0Link, T1Link};
+use payproto_emv::sim::{SimT0, SimT1};
+
+fn two_apps() -> Profile<'static> {
+    profile(vec![app("A0000000031010", FCI_VISA), app("A0000000032010", FCI_ELEC)])
+}
+
+#[test]
+fn full_flow_over_t0_bytes() {
+    // SELECT / GPO are case 4 (61xx + GET RESPONSE); READ RECORD with Le 00 gets 6Cxx and is
+    // resent with the right Le. NULL bytes and one-byte-at-a-time transfer on the way.
+    let mut sim = SimT0::new(SimCard::new(two_apps()));
+    sim.null_bytes = true;
+    sim.one_byte = true;
+    let mut link = T0Link::new(sim);
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let (aid, store, oda) = run_all(&mut link, &aids, Method::AidList).unwrap();
+    assert_eq!(aid, h("A0000000032010"));
+    assert_eq!(store.get(t(0x5A)).unwrap(), h("4761340000000050"));
+    assert_eq!(oda, h("8C039F02068D028A02"));
+}
+
+#[test]
+fn full_flow_over_t1_blocks_with_chaining_and_errors() {
+    // Terminal IFSC 8 and card IFSD 6 force chaining both ways; replies 1 and 4 arrive with a
+    // bad LRC and reply 9 is lost: the terminal recovers with R-blocks (Book 1 §9.2.5 rules as
+    // summarised in link/t1.rs).
+    let mut sim = SimT1::new(SimCard::new(two_apps()), 6);
+    sim.corrupt = &[1, 4];
+    sim.drop = &[9];
+    let mut link = T1Link::new(sim, 8, 254);
+    link.negotiate_ifsd().unwrap();
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let (aid, store, oda) = run_all(&mut link, &aids, Method::AidList).unwrap();
+    assert_eq!(aid, h("A0000000032010"));
+    assert_eq!(store.get(t(0x9F07)).unwrap(), h("FF00"));
+    assert_eq!(oda, h("8C039F02068D028A02"));
+}
+
+#[test]
+fn ppse_discovery() {
+    // PPSE FCI: BF0C with one 61 entry (A0000000031010, VISA, priority 1).
+    let mut p = two_apps();
+    p.ppse =
+        Some(h("6F29840E325041592E5359532E4444463031A517BF0C1461124F07A0000000031010500456495341870101"));
+    let mut card = SimCard::new(p);
+    let aids = [TerminalAid { aid: h("A0000000031010"), partial: false }];
+    let (o, cands) = select(&mut card, &aids, Method::Ppse, false);
+    assert_eq!(cands, [h("A0000000031010").to_vec()]);
+    assert!(matches!(o, Outcome::Selected(_)));
+}
+
+#[test]
+fn t1_persistent_errors_deactivate() {
+    // Every reply corrupted: retries, then resynchronisation attempts, then the link gives up.
+    let all: &'static [u16] = Box::leak((0..200u16).collect::<Vec<_>>().into_boxed_slice());
+    let mut sim = SimT1::new(SimCard::new(two_apps()), 32);
+    sim.corrupt = all;
+    let mut link = T1Link::new(sim, 32, 254);
+    assert_eq!(link.negotiate_ifsd().unwrap_err().kind, ErrorKind::Link);
+}
+
+#[test]
+fn gpo_and_record_errors() {
+    // GPO answered with a status other than 9000/6985 terminates (Book 3 §10.1).
+    let mut p = profile(vec![app("A0000000031010", FCI_VISA)]);
+    p.faults = Box::leak(vec![Fault { ins: 0xA8, nth: 0, sw: 0x6A88 }].into_boxed_slice());
+    let mut card = SimCard::new(p);
+    let aids = [TerminalAid { aid: h("A0000000031010"), partial: false }];
+    assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::Status(0x6A88));
+    // A malformed GPO response (format 1 whose AFL has SFI 0).
+    let mut a = app("A0000000031010", FCI_VISA);
+    a.gpo = h("80065C0000010100");
+    let mut card = SimCard::new(profile(vec![a]));
+    assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::BadValue);
+    // A record that is not a 70 template in SFI 1–10 terminates.
+    let recs: &'static [SimRecord<'static>] = Box::leak(
+        vec![(1u8, 1u8, h("77035F2800")), (2, 1, h(REC_2_1)), (2, 2, h(REC_2_2))].into_boxed_slice(),
+    );
+    let mut a = app("A0000000031010", FCI_VISA);
+    a.records = recs;
+    let mut card = SimCard::new(profile(vec![a]));
+    assert_eq!(run_all(&mut card, &aids, Method::AidList).unwrap_err().kind, ErrorKind::BadTemplate);
+}
+
+#[test]
+fn ready_made_profiles_run_through_the_kernel() {
+    use payproto_emv::sim::profiles;
+    // The simulator profiles built from the three binaryfoo traces give the same results as the
+    // strict replays above.
+    type Case<'a> = (&'a str, &'a [TerminalAid<'a>], Method, &'a [u8], usize);
+    let cases: [Case<'_>; 3] = [
+        (
+            "visa",
+            &[TerminalAid { aid: h("A0000000031010"), partial: false }],
+            Method::AidList,
+            h("4761340000000050"),
+            0,
+        ),
+        (
+            "mastercard",
+            &[TerminalAid { aid: h("A0000000041010"), partial: false }],
+            Method::AidList,
+            h("5413330089600044"),
+            0x8F,
+        ),
+        (
+            "upi",
+            &[TerminalAid { aid: h("A000000333"), partial: true }],
+            Method::Pse,
+            h("6210948000000011"),
+            0x88,
+        ),
+    ];
+    for (name, aids, method, pan, oda_len) in cases {
+        let profile = profiles::ALL.iter().find(|p| p.0 == name).unwrap().1;
+        let mut card = SimCard::new(profile);
+        let (_, store, oda) = run_all(&mut card, aids, method).unwrap();
+        assert_eq!(store.get(t(0x5A)).unwrap(), pan, "{name}");
+        assert_eq!(oda.len(), oda_len, "{name}");
+    }
+}
+
+#[test]
+fn read_application_runs_the_three_phases_with_the_6985_loop() {
+    use payproto_emv::kernel::{ReadApplication, ReadOutcome};
+    // ELEC (priority 1) refuses GPO with 6985; VISA is selected next and read (Book 3 §10.1).
+    let mut p = two_apps();
+    p.faults = Box::leak(vec![Fault { ins: 0xA8, nth: 0, sw: 0x6985 }].into_boxed_slice());
+    let mut card = SimCard::new(p);
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let mut store = Store::new();
+    let mut oda = [0u8; 256];
+    let mut k: ReadApplication<'_, '_, '_, 4, 64, 4096> =
+        ReadApplication::new(&aids, Method::AidList, false, &mut store, &mut oda);
+    let ReadOutcome::Ready { application, summary } = drive(&mut k, &mut card).unwrap() else { panic!() };
+    assert_eq!(application.adf_name(), h("A0000000031010"));
+    assert_eq!((summary.records, summary.oda_len), (3, 9));
+    assert_eq!(&oda[..9], h("8C039F02068D028A02"));
+    assert_eq!(store.get(t(0x5A)).unwrap(), h("4761340000000050"));
+    // Every candidate refusing GPO → no application.
+    let mut p = two_apps();
+    p.faults = Box::leak(
+        vec![Fault { ins: 0xA8, nth: 0, sw: 0x6985 }, Fault { ins: 0xA8, nth: 1, sw: 0x6985 }]
+            .into_boxed_slice(),
+    );
+    let mut card = SimCard::new(p);
+    let mut store = Store::new();
+    let mut oda = [0u8; 256];
+    let mut k: ReadApplication<'_, '_, '_, 4, 64, 4096> =
+        ReadApplication::new(&aids, Method::AidList, false, &mut store, &mut oda);
+    assert_eq!(drive(&mut k, &mut card).unwrap(), ReadOutcome::NoApplication);
+}
+
+struct Stubborn {
+    commands: usize,
+}
+
+impl payproto_emv::apdu::CardTransport for Stubborn {
+    fn transmit(&mut self, _capdu: &[u8], rapdu: &mut [u8]) -> Result<usize, payproto_emv::Error> {
+        // Answers every command with the same FCI (and 9000).
+        self.commands += 1;
+        let r = h("6F148407A0000000031010A509500456495341870102 9000");
+        rapdu[..r.len()].copy_from_slice(r);
+        Ok(r.len())
+    }
+}
+
+#[test]
+fn next_occurrence_loop_is_bounded() {
+    use payproto_emv::kernel::selection::MAX_NEXT_OCCURRENCES;
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let mut card = Stubborn { commands: 0 };
+    let mut sel: Selection<'_, 4> = Selection::new(&aids, Method::AidList, false);
+    assert!(matches!(drive(&mut sel, &mut card).unwrap(), Outcome::Selected(_)));
+    // First SELECT, MAX_NEXT_OCCURRENCES next-occurrence SELECTs, the final SELECT.
+    assert_eq!(card.commands, 1 + usize::from(MAX_NEXT_OCCURRENCES) + 1);
+}

@@ -47,6 +47,9 @@ fn atr_t1_jcop() {
     assert_eq!(Atr::expected_len(&b[..6]), Some(b.len()));
     let p = a.check_emv().unwrap();
     assert_eq!((p.protocol, p.ifsc, p.bwi, p.cwi), (1, 0xFE, 4, 5));
+    // ISO 7816-3 waiting times with F = 372, D = 1: CWT = 11 + 2^5 = 43 etu,
+    // BWT = 11 + 2^4 × 960 = 15371 etu; T=0 WWT with the default WI 10 = 9600 etu.
+    assert_eq!((p.cwt_etu(), p.bwt_etu(), p.wwt_etu()), (43, 15371, 9600));
     // Wrong TCK.
     let mut bad = b.clone();
     *bad.last_mut().unwrap() ^= 1;

@@ -127,6 +127,11 @@ fn base64_and_cpm() {
     assert!(base64_decode("YQ=", &mut out).is_err());
     assert!(base64_decode("Y===", &mut out).is_err());
     assert!(base64_decode("YQ==YWJj", &mut out).is_err());
+    // Non-canonical: "YR==" carries non-zero bits beyond the one byte (RFC 4648 §3.5); the
+    // emv_qr fuzz target found that such input decoded and re-encoded differently.
+    assert!(base64_decode("YR==", &mut out).is_err());
+    assert!(base64_decode("YWK=", &mut out).is_err());
+    assert!(cpm_decode("hQVDUFYwMWETTwegAAAAAxAQVwhYTHQAAAAAUI==", &mut [0u8; 64]).is_err());
     // CPM: 85 05 "CPV01", 61 13 (4F 07 A0000000031010, 57 08 4761340000000050).
     let payload = "hQVDUFYwMWETTwegAAAAAxAQVwhHYTQAAAAAUA==";
     let mut buf = [0u8; 64];

@@ -252,7 +252,7 @@ impl fmt::Display for CvmResults {
             self.code,
             self.condition.0,
             self.result.byte(),
-            CvmMethod(self.code).name(),
+            if self.code & 0x3F == 0x3F { "No CVM performed" } else { CvmMethod(self.code).name() },
             self.condition.name(),
             result
         )

@@ -30,30 +30,24 @@ pub enum GpoOutcome {
     SelectNext,
 }
 
-/// The GPO phase over a transaction store.
-#[derive(Debug)]
-pub struct Gpo<'s, 'p, const N: usize, const B: usize> {
-    store: &'s mut TlvStore<N, B>,
-    pdol: Option<&'p [u8]>,
+/// The GPO state without the borrowed store (used by [`super::ReadApplication`]).
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct GpoCore {
     sent: bool,
 }
 
-impl<'s, 'p, const N: usize, const B: usize> Gpo<'s, 'p, N, B> {
-    /// GPO with the PDOL from the FCI (if any).
-    pub fn new(store: &'s mut TlvStore<N, B>, pdol: Option<&'p [u8]>) -> Self {
-        Self { store, pdol, sent: false }
-    }
-}
-
-impl<const N: usize, const B: usize> Phase for Gpo<'_, '_, N, B> {
-    type Output = GpoOutcome;
-
-    fn start(&mut self, out: &mut [u8]) -> Result<Step<GpoOutcome>, Error> {
-        self.store.insert(tag!(0x95), Source::Terminal, &[0; 5])?;
-        self.store.insert(tag!(0x9B), Source::Terminal, &[0; 2])?;
+impl GpoCore {
+    pub(crate) fn start<const N: usize, const B: usize>(
+        &mut self,
+        store: &mut TlvStore<N, B>,
+        pdol: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<Step<GpoOutcome>, Error> {
+        store.insert(tag!(0x95), Source::Terminal, &[0; 5])?;
+        store.insert(tag!(0x9B), Source::Terminal, &[0; 2])?;
         let mut data = [0u8; 252];
-        let n = match self.pdol {
-            Some(p) => dol::build(p, &*self.store, &mut data)?,
+        let n = match pdol {
+            Some(p) => dol::build(p, &*store, &mut data)?,
             None => 0,
         };
         let mut tmpl = [0u8; 256];
@@ -62,8 +56,12 @@ impl<const N: usize, const B: usize> Phase for Gpo<'_, '_, N, B> {
         send(&Command::get_processing_options(t), out)
     }
 
-    fn on_response(&mut self, rapdu: &[u8], _out: &mut [u8]) -> Result<Step<GpoOutcome>, Error> {
-        if !self.sent {
+    pub(crate) fn on_response<const N: usize, const B: usize>(
+        &mut self,
+        store: &mut TlvStore<N, B>,
+        rapdu: &[u8],
+    ) -> Result<Step<GpoOutcome>, Error> {
+        if !core::mem::replace(&mut self.sent, false) {
             return Err(Error::new(ErrorKind::Sequence, 0));
         }
         let r = Response::parse(rapdu)?;
@@ -74,13 +72,40 @@ impl<const N: usize, const B: usize> Phase for Gpo<'_, '_, N, B> {
         let afl = g.afl.ok_or(Error::at_tag(ErrorKind::Missing, tag!(0x94)))?;
         match g.template {
             Some(t) => {
-                self.store.insert_icc_objects(t)?;
+                store.insert_icc_objects(t)?;
             }
             None => {
-                self.store.insert(tag!(0x82), Source::Icc, &g.aip.0)?;
-                self.store.insert(tag!(0x94), Source::Icc, afl.as_bytes())?;
+                store.insert(tag!(0x82), Source::Icc, &g.aip.0)?;
+                store.insert(tag!(0x94), Source::Icc, afl.as_bytes())?;
             }
         }
         Ok(Step::Done(GpoOutcome::Done))
+    }
+}
+
+/// The GPO phase over a transaction store.
+#[derive(Debug)]
+pub struct Gpo<'s, 'p, const N: usize, const B: usize> {
+    store: &'s mut TlvStore<N, B>,
+    pdol: Option<&'p [u8]>,
+    core: GpoCore,
+}
+
+impl<'s, 'p, const N: usize, const B: usize> Gpo<'s, 'p, N, B> {
+    /// GPO with the PDOL from the FCI (if any).
+    pub fn new(store: &'s mut TlvStore<N, B>, pdol: Option<&'p [u8]>) -> Self {
+        Self { store, pdol, core: GpoCore::default() }
+    }
+}
+
+impl<const N: usize, const B: usize> Phase for Gpo<'_, '_, N, B> {
+    type Output = GpoOutcome;
+
+    fn start(&mut self, out: &mut [u8]) -> Result<Step<GpoOutcome>, Error> {
+        self.core.start(self.store, self.pdol, out)
+    }
+
+    fn on_response(&mut self, rapdu: &[u8], _out: &mut [u8]) -> Result<Step<GpoOutcome>, Error> {
+        self.core.on_response(self.store, rapdu)
     }
 }

@@ -34,49 +34,53 @@ pub struct ReadSummary {
     pub oda_record_invalid: bool,
 }
 
-/// The read-records phase.
-#[derive(Debug)]
-pub struct ReadRecords<'s, 'o, 'a, const N: usize, const B: usize> {
-    store: &'s mut TlvStore<N, B>,
-    oda: &'o mut [u8],
-    afl: Afl<'a>,
+/// The read-records state without borrowed buffers (used by [`super::ReadApplication`]).
+#[derive(Clone, Debug)]
+pub(crate) struct ReadCore {
+    afl: [u8; 252],
+    afl_len: usize,
     entry: usize,
     record: u8,
     summary: ReadSummary,
 }
 
-impl<'s, 'o, 'a, const N: usize, const B: usize> ReadRecords<'s, 'o, 'a, N, B> {
-    /// Reads the records of `afl`, collecting ODA input in `oda`.
-    pub fn new(store: &'s mut TlvStore<N, B>, afl: Afl<'a>, oda: &'o mut [u8]) -> Self {
-        Self {
-            store,
-            oda,
-            afl,
+impl ReadCore {
+    pub(crate) fn new(afl: Afl<'_>) -> Result<Self, Error> {
+        let bytes = afl.as_bytes();
+        let mut copy = [0u8; 252];
+        copy.get_mut(..bytes.len())
+            .ok_or(Error::at_tag(ErrorKind::BadLength, tag!(0x94)))?
+            .copy_from_slice(bytes);
+        Ok(Self {
+            afl: copy,
+            afl_len: bytes.len(),
             entry: 0,
             record: 0,
             summary: ReadSummary { records: 0, oda_len: 0, oda_record_invalid: false },
-        }
+        })
     }
 
     fn current(&self) -> Option<AflEntry> {
-        self.afl.entries().nth(self.entry)
+        let afl = Afl::parse(self.afl.get(..self.afl_len).unwrap_or(&[])).ok()?;
+        afl.entries().nth(self.entry)
     }
 
-    fn push_oda(&mut self, bytes: &[u8]) -> Result<(), Error> {
+    fn push_oda(&mut self, oda: &mut [u8], bytes: &[u8]) -> Result<(), Error> {
         let start = self.summary.oda_len;
         let end = start.checked_add(bytes.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, start))?;
-        self.oda
-            .get_mut(start..end)
-            .ok_or(Error::new(ErrorKind::BufferTooSmall, start))?
-            .copy_from_slice(bytes);
+        oda.get_mut(start..end).ok_or(Error::new(ErrorKind::BufferTooSmall, start))?.copy_from_slice(bytes);
         self.summary.oda_len = end;
         Ok(())
     }
 
-    fn next_command(&mut self, out: &mut [u8]) -> Result<Step<ReadSummary>, Error> {
+    fn next_command<const N: usize, const B: usize>(
+        &mut self,
+        store: &TlvStore<N, B>,
+        out: &mut [u8],
+    ) -> Result<Step<ReadSummary>, Error> {
         let Some(e) = self.current() else {
             for t in MANDATORY {
-                if !self.store.contains(t) {
+                if !store.contains(t) {
                     return Err(Error::at_tag(ErrorKind::Missing, t));
                 }
             }
@@ -84,35 +88,41 @@ impl<'s, 'o, 'a, const N: usize, const B: usize> ReadRecords<'s, 'o, 'a, N, B> {
         };
         send(&Command::read_record(e.sfi, self.record), out)
     }
-}
 
-impl<const N: usize, const B: usize> Phase for ReadRecords<'_, '_, '_, N, B> {
-    type Output = ReadSummary;
-
-    fn start(&mut self, out: &mut [u8]) -> Result<Step<ReadSummary>, Error> {
+    pub(crate) fn start<const N: usize, const B: usize>(
+        &mut self,
+        store: &TlvStore<N, B>,
+        out: &mut [u8],
+    ) -> Result<Step<ReadSummary>, Error> {
         self.entry = 0;
         self.record = self.current().map_or(0, |e| e.first);
-        self.next_command(out)
+        self.next_command(store, out)
     }
 
-    fn on_response(&mut self, rapdu: &[u8], out: &mut [u8]) -> Result<Step<ReadSummary>, Error> {
+    pub(crate) fn on_response<const N: usize, const B: usize>(
+        &mut self,
+        store: &mut TlvStore<N, B>,
+        oda: &mut [u8],
+        rapdu: &[u8],
+        out: &mut [u8],
+    ) -> Result<Step<ReadSummary>, Error> {
         let e = self.current().ok_or(Error::new(ErrorKind::Sequence, 0))?;
         let data = Response::parse(rapdu)?.ok_data()?;
-        let oda = e.is_oda(self.record);
+        let is_oda = e.is_oda(self.record);
         match Record::parse(data) {
             Ok(rec) => {
-                self.store.insert_icc_objects(rec.value)?;
-                if oda {
-                    self.push_oda(if e.sfi <= 10 { rec.value } else { rec.template })?;
+                store.insert_icc_objects(rec.value)?;
+                if is_oda {
+                    self.push_oda(oda, if e.sfi <= 10 { rec.value } else { rec.template })?;
                 }
             }
             Err(err) => {
                 if e.sfi <= 10 {
                     return Err(err);
                 }
-                if oda {
+                if is_oda {
                     self.summary.oda_record_invalid = true;
-                    self.push_oda(data)?;
+                    self.push_oda(oda, data)?;
                 }
             }
         }
@@ -123,6 +133,35 @@ impl<const N: usize, const B: usize> Phase for ReadRecords<'_, '_, '_, N, B> {
         } else {
             self.record = self.record.saturating_add(1);
         }
-        self.next_command(out)
+        self.next_command(store, out)
+    }
+}
+
+/// The read-records phase.
+#[derive(Debug)]
+pub struct ReadRecords<'s, 'o, const N: usize, const B: usize> {
+    store: &'s mut TlvStore<N, B>,
+    oda: &'o mut [u8],
+    core: Result<ReadCore, Error>,
+}
+
+impl<'s, 'o, const N: usize, const B: usize> ReadRecords<'s, 'o, N, B> {
+    /// Reads the records of `afl`, collecting ODA input in `oda`.
+    pub fn new(store: &'s mut TlvStore<N, B>, afl: Afl<'_>, oda: &'o mut [u8]) -> Self {
+        Self { store, oda, core: ReadCore::new(afl) }
+    }
+}
+
+impl<const N: usize, const B: usize> Phase for ReadRecords<'_, '_, N, B> {
+    type Output = ReadSummary;
+
+    fn start(&mut self, out: &mut [u8]) -> Result<Step<ReadSummary>, Error> {
+        let core = self.core.as_mut().map_err(|e| *e)?;
+        core.start(self.store, out)
+    }
+
+    fn on_response(&mut self, rapdu: &[u8], out: &mut [u8]) -> Result<Step<ReadSummary>, Error> {
+        let core = self.core.as_mut().map_err(|e| *e)?;
+        core.on_response(self.store, self.oda, rapdu, out)
     }
 }

@@ -27,6 +27,10 @@ use super::{Phase, Step, send};
 use crate::apdu::{Command, Fci, Response, StatusWord, directory_entries};
 use crate::error::{Error, ErrorKind};
 
+/// The most SELECT next-occurrence commands sent for one terminal AID (a bound against a card
+/// that answers every one).
+pub const MAX_NEXT_OCCURRENCES: u8 = 32;
+
 /// The PSE name.
 pub const PSE: &[u8] = b"1PAY.SYS.DDF01";
 /// The PPSE name.
@@ -113,7 +117,7 @@ enum State {
     Start,
     SelectDir,
     ReadDir { sfi: u8, record: u8 },
-    SelectAid { index: usize, next: bool },
+    SelectAid { index: usize, nexts: u8 },
     Final,
     Finished,
 }
@@ -194,15 +198,20 @@ impl<'t, const N: usize> Selection<'t, N> {
     }
 
     fn start_aid_list(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
-        self.state = State::SelectAid { index: 0, next: false };
-        self.select_aid(0, false, out)
+        self.state = State::SelectAid { index: 0, nexts: 0 };
+        self.select_aid(0, 0, out)
     }
 
-    fn select_aid(&mut self, index: usize, next: bool, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+    /// `nexts` = how many SELECT next occurrence were already sent for this AID (0 = first SELECT).
+    fn select_aid(&mut self, index: usize, nexts: u8, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        if nexts > MAX_NEXT_OCCURRENCES {
+            // A card that never stops answering "next occurrence": move on to the next AID.
+            return self.select_aid(index.saturating_add(1), 0, out);
+        }
         match self.aids.get(index) {
             Some(a) => {
-                self.state = State::SelectAid { index, next };
-                send(&Command::select(a.aid, next), out)
+                self.state = State::SelectAid { index, nexts };
+                send(&Command::select(a.aid, nexts > 0), out)
             }
             None => self.final_select(out),
         }
@@ -320,7 +329,7 @@ impl<const N: usize> Phase for Selection<'_, N> {
                 }
                 if self.has_candidates() { self.final_select(out) } else { self.start_aid_list(out) }
             }
-            State::SelectAid { index, .. } => {
+            State::SelectAid { index, nexts } => {
                 let aid = self.aids.get(index).copied().ok_or(Error::new(ErrorKind::Sequence, 0))?;
                 let fci = if r.sw.is_ok() || r.sw == StatusWord::SelectedFileInvalidated {
                     Fci::parse(r.data).ok()
@@ -328,7 +337,7 @@ impl<const N: usize> Phase for Selection<'_, N> {
                     None
                 };
                 let Some(fci) = fci else {
-                    return self.select_aid(index.saturating_add(1), false, out);
+                    return self.select_aid(index.saturating_add(1), 0, out);
                 };
                 let exact = fci.df_name == aid.aid;
                 let partial = !exact && fci.df_name.len() > aid.aid.len() && fci.df_name.starts_with(aid.aid);
@@ -339,9 +348,9 @@ impl<const N: usize> Phase for Selection<'_, N> {
                     self.add(c)?;
                 }
                 if aid.partial {
-                    self.select_aid(index, true, out)
+                    self.select_aid(index, nexts.saturating_add(1), out)
                 } else {
-                    self.select_aid(index.saturating_add(1), false, out)
+                    self.select_aid(index.saturating_add(1), 0, out)
                 }
             }
             State::Final => {

@@ -76,6 +76,35 @@ pub struct LinkParams {
     pub specific_mode: bool,
 }
 
+impl LinkParams {
+    /// The adjustment factor D of the Fi/Di byte (EMV: TA1 `11`–`13` → 1, 2, 4); 1 otherwise.
+    pub const fn d(&self) -> u32 {
+        match self.fidi & 0x0F {
+            2 => 2,
+            3 => 4,
+            _ => 1,
+        }
+    }
+
+    /// T=0 work waiting time in etu: 960 × D × WI (ISO/IEC 7816-3 §10.2, F = 372 as EMV uses).
+    /// EMV Book 1 lets the terminal add a tolerance (D × 480 etu); the caller's timer applies it.
+    pub const fn wwt_etu(&self) -> u32 {
+        960u32.saturating_mul(self.d()).saturating_mul(self.wi as u32)
+    }
+
+    /// T=1 character waiting time in etu: 11 + 2^CWI.
+    pub const fn cwt_etu(&self) -> u32 {
+        11u32.saturating_add(1u32 << (self.cwi & 0x0F))
+    }
+
+    /// T=1 block waiting time in etu: 11 + 2^BWI × 960 × D (multiply the second term by the
+    /// WTX multiplier when the card asked for one, [`crate::link::t1::T1::wtx`]).
+    pub const fn bwt_etu(&self) -> u32 {
+        let block = (1u32 << (self.bwi & 0x0F)).saturating_mul(960).saturating_mul(self.d());
+        11u32.saturating_add(block)
+    }
+}
+
 impl<'a> Atr<'a> {
     /// Parses the structure; the input must be exactly one ATR.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {

@@ -170,6 +170,14 @@ pub fn encode_block(nad: u8, pcb: Pcb, inf: &[u8], out: &mut [u8]) -> Result<usi
     Ok(n)
 }
 
+/// Copies the first `n` bytes of `src` to `dst` (both checked, so no length-mismatch panic path).
+fn copy_prefix(dst: &mut [u8], src: &[u8], n: usize) -> Result<(), Error> {
+    let src = src.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
+    let dst = dst.get_mut(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
+    dst.copy_from_slice(src);
+    Ok(())
+}
+
 /// What the caller does next.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum T1Step {
@@ -256,19 +264,15 @@ impl T1 {
             None => inf_small,
         };
         let n = encode_block(0, pcb, inf, &mut block)?;
-        let src = block.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
-        out.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
-        if let Some(dst) = self.last.get_mut(..n) {
-            dst.copy_from_slice(src);
-        }
+        copy_prefix(out, &block, n)?;
+        copy_prefix(&mut self.last, &block, n)?;
         self.last_len = n;
         Ok(T1Step::Send(n))
     }
 
     fn resend(&mut self, out: &mut [u8]) -> Result<T1Step, Error> {
         let n = self.last_len;
-        let src = self.last.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
-        out.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
+        copy_prefix(out, &self.last, n)?;
         Ok(T1Step::Send(n))
     }
 
@@ -313,8 +317,7 @@ impl T1 {
         let nr = self.nr;
         let mut block = [0u8; 4];
         let n = encode_block(0, Pcb::R { nr, error: code }, &[], &mut block)?;
-        let src = block.get(..n).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?;
-        out.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, n))?.copy_from_slice(src);
+        copy_prefix(out, &block, n)?;
         Ok(T1Step::Send(n))
     }
 
@@ -431,8 +434,7 @@ impl T1 {
             return self.error_or_give_up(BlockError::Other, out);
         }
         let end = self.rx.checked_add(inf.len()).ok_or(Error::new(ErrorKind::BufferTooSmall, self.rx))?;
-        resp.get_mut(self.rx..)
-            .and_then(|r| r.get_mut(..inf.len()))
+        resp.get_mut(self.rx..end)
             .ok_or(Error::new(ErrorKind::BufferTooSmall, self.rx))?
             .copy_from_slice(inf);
         self.rx = end;
