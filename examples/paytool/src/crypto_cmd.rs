@@ -5,8 +5,8 @@
 //! process exit code (0 success, 1 verification failed, 2 malformed input or usage).
 
 use clap::{Args, Subcommand, ValueEnum};
-use payproto_crypto::dukpt::{aes as daes, tdes as dtdes};
 use payproto_crypto::cipher::Soft;
+use payproto_crypto::dukpt::{aes as daes, tdes as dtdes};
 use payproto_crypto::mac::{self, Padding};
 use payproto_crypto::pin::{self, Format, Pan, Pin};
 use payproto_crypto::tr31::{self, Header, KeyBlock, OptionalBlock, Version};
@@ -465,7 +465,9 @@ pub(crate) fn run(cmd: CryptoCommand) -> ExitCode {
 fn next_ksn(ksn: &str) -> CliResult {
     let b = hex_arg("KSN", ksn)?;
     match b.len() {
-        8 | 10 => dtdes::Ksn::from_bytes(&b).and_then(|k| k.next()).map(|k| hx(k.as_bytes())).map_err(lib("KSN")),
+        8 | 10 => {
+            dtdes::Ksn::from_bytes(&b).and_then(|k| k.next()).map(|k| hx(k.as_bytes())).map_err(lib("KSN"))
+        }
         12 => daes::Ksn::from_bytes(&b).and_then(|k| k.next()).map(|k| hx(k.as_bytes())).map_err(lib("KSN")),
         n => Err(bad(format!("KSN: {n} bytes (need 10 or 8 for TDES, 12 for AES)"))),
     }
@@ -497,9 +499,7 @@ fn print_keys(json: bool, rows: Vec<Value>, all: bool) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     } else {
-        rows.first()
-            .map(|r| format!("{}  (KCV {})", field(r, "key"), field(r, "kcv")))
-            .unwrap_or_default()
+        rows.first().map(|r| format!("{}  (KCV {})", field(r, "key"), field(r, "kcv"))).unwrap_or_default()
     }
 }
 
@@ -536,7 +536,11 @@ fn tdes_derive(a: &DeriveArgs, ksn: &[u8]) -> CliResult {
     }
     let ksn = dtdes::Ksn::from_bytes(ksn).map_err(lib("--ksn"))?;
     let ik = match (&a.bdk, &a.ik) {
-        (Some(b), _) => dtdes::derive_ipek(&Soft, &dtdes::Bdk::from_slice(&hex_arg("--bdk", b)?).map_err(lib("--bdk"))?, &ksn),
+        (Some(b), _) => dtdes::derive_ipek(
+            &Soft,
+            &dtdes::Bdk::from_slice(&hex_arg("--bdk", b)?).map_err(lib("--bdk"))?,
+            &ksn,
+        ),
         (None, Some(i)) => dtdes::InitialKey::from_slice(&hex_arg("--ik", i)?).map_err(lib("--ik"))?,
         _ => return Err(bad("--bdk or --ik is required")),
     };
@@ -575,8 +579,12 @@ fn aes_derive(a: &DeriveArgs, ksn: &[u8]) -> CliResult {
     let ksn = daes::Ksn::from_bytes(ksn).map_err(lib("--ksn"))?;
     let ikid = ksn.initial_key_id();
     let ik = match (&a.bdk, &a.ik) {
-        (Some(b), _) => daes::derive_initial_key(&Soft, &daes::Bdk::from_slice(&hex_arg("--bdk", b)?).map_err(lib("--bdk"))?, &ikid)
-            .map_err(lib("--bdk"))?,
+        (Some(b), _) => daes::derive_initial_key(
+            &Soft,
+            &daes::Bdk::from_slice(&hex_arg("--bdk", b)?).map_err(lib("--bdk"))?,
+            &ikid,
+        )
+        .map_err(lib("--bdk"))?,
         (None, Some(i)) => daes::InitialKey::from_slice(&hex_arg("--ik", i)?).map_err(lib("--ik"))?,
         _ => return Err(bad("--bdk or --ik is required")),
     };
@@ -594,12 +602,26 @@ fn aes_derive(a: &DeriveArgs, ksn: &[u8]) -> CliResult {
         _ => daes::KeyType::Hmac256,
     };
     let usages = [
-        Usage::Ik, Usage::Txn, Usage::Pin, Usage::Mac, Usage::MacResp, Usage::MacBoth, Usage::Data,
-        Usage::DataResp, Usage::DataBoth, Usage::Kek, Usage::Hmac, Usage::Update,
+        Usage::Ik,
+        Usage::Txn,
+        Usage::Pin,
+        Usage::Mac,
+        Usage::MacResp,
+        Usage::MacBoth,
+        Usage::Data,
+        Usage::DataResp,
+        Usage::DataBoth,
+        Usage::Kek,
+        Usage::Hmac,
+        Usage::Update,
     ];
     let wanted: Vec<Usage> = usages.into_iter().filter(|u| a.usage == Usage::All || *u == a.usage).collect();
     let needs_txn = wanted.iter().any(|u| !matches!(u, Usage::Ik | Usage::Update));
-    let txn = if needs_txn { Some(daes::derive_transaction_key(&Soft, &ik, &ksn).map_err(lib("--ksn"))?) } else { None };
+    let txn = if needs_txn {
+        Some(daes::derive_transaction_key(&Soft, &ik, &ksn).map_err(lib("--ksn"))?)
+    } else {
+        None
+    };
     let mut rows = Vec::new();
     for u in wanted {
         let bytes_and_alg: (Vec<u8>, Option<Algorithm>) = match u {
@@ -652,10 +674,14 @@ fn pinblock(c: PinblockCommand) -> CliResult {
                 (Some(k), _) => {
                     let fam = if format == Format::Iso4 { CipherFamily::Aes } else { CipherFamily::Tdes };
                     let k = key_arg("--key", &k, Some(fam))?;
-                    pin::encrypt_with_random(format, &k, &p, pan.as_ref(), &random).map(|b| hx(b.as_bytes())).map_err(lib("pin block"))
+                    pin::encrypt_with_random(format, &k, &p, pan.as_ref(), &random)
+                        .map(|b| hx(b.as_bytes()))
+                        .map_err(lib("pin block"))
                 }
                 (None, Format::Iso4) => Ok(hx(&pin::format4_pin_field(&p, &random))),
-                (None, _) => pin::encode_clear_with_random(format, &p, pan.as_ref(), &random).map(|b| hx(&b)).map_err(lib("pin block")),
+                (None, _) => pin::encode_clear_with_random(format, &p, pan.as_ref(), &random)
+                    .map(|b| hx(&b))
+                    .map_err(lib("pin block")),
             }
         }
         PinblockCommand::Decode { format, pan, key, block } => {
@@ -668,7 +694,8 @@ fn pinblock(c: PinblockCommand) -> CliResult {
                     pin::decrypt(format, &key_arg("--key", &k, Some(fam))?, &b, pan.as_ref())
                 }
                 None if format == Format::Iso4 => {
-                    let f: [u8; 16] = b.as_slice().try_into().map_err(|_| bad("PIN block: format 4 field is 16 bytes"))?;
+                    let f: [u8; 16] =
+                        b.as_slice().try_into().map_err(|_| bad("PIN block: format 4 field is 16 bytes"))?;
                     pin::decode_format4_pin_field(&f)
                 }
                 None => pin::decode_clear(format, &b, pan.as_ref()),
@@ -678,13 +705,16 @@ fn pinblock(c: PinblockCommand) -> CliResult {
         }
         PinblockCommand::Translate { from_format, from_key, to_format, to_key, pan, block } => {
             let (ff, tf) = (format_arg(from_format)?, format_arg(to_format)?);
-            let fam = |f: Format| Some(if f == Format::Iso4 { CipherFamily::Aes } else { CipherFamily::Tdes });
+            let fam =
+                |f: Format| Some(if f == Format::Iso4 { CipherFamily::Aes } else { CipherFamily::Tdes });
             let fk = key_arg("--from-key", &from_key, fam(ff))?;
             let tk = key_arg("--to-key", &to_key, fam(tf))?;
             let pan = pan_arg(&pan)?;
             let b = hex_arg("PIN block", &block)?;
             let random = random8(&None)?;
-            pin::translate_with_random(&b, ff, &fk, tf, &tk, pan.as_ref(), &random).map(|x| hx(x.as_bytes())).map_err(lib("PIN block"))
+            pin::translate_with_random(&b, ff, &fk, tf, &tk, pan.as_ref(), &random)
+                .map(|x| hx(x.as_bytes()))
+                .map_err(lib("PIN block"))
         }
     }
 }
@@ -707,7 +737,10 @@ fn mac_cmd(a: &MacArgs) -> CliResult {
         return match &a.verify {
             Some(v) => {
                 let want = arg_text(v)?.to_uppercase();
-                mac::MacTag::from_slice(&m).and_then(|t| t.verify(want.as_bytes())).map(|()| text).map_err(lib("MAC"))
+                mac::MacTag::from_slice(&m)
+                    .and_then(|t| t.verify(want.as_bytes()))
+                    .map(|()| text)
+                    .map_err(lib("MAC"))
             }
             None => Ok(text),
         };
@@ -720,7 +753,9 @@ fn mac_cmd(a: &MacArgs) -> CliResult {
     .map_err(lib("--key"))?;
     let tag = match (a.len, &a.verify) {
         (Some(n), _) => tag.truncated(n).map_err(lib("--len"))?,
-        (None, Some(v)) => tag.truncated(hex_arg("--verify", v)?.len()).map_err(|_| Fail(1, "MAC: length mismatch".into()))?,
+        (None, Some(v)) => tag
+            .truncated(hex_arg("--verify", v)?.len())
+            .map_err(|_| Fail(1, "MAC: length mismatch".into()))?,
         (None, None) => tag,
     };
     match &a.verify {
@@ -835,7 +870,17 @@ fn tr31_cmd(c: Tr31Command) -> CliResult {
             })
             .to_string())
         }
-        Tr31Command::Wrap { kbpk, version, usage, algorithm, mode, key_version, exportability, optional, key } => {
+        Tr31Command::Wrap {
+            kbpk,
+            version,
+            usage,
+            algorithm,
+            mode,
+            key_version,
+            exportability,
+            optional,
+            key,
+        } => {
             let version = match version.as_str() {
                 "B" => Version::B,
                 "D" => Version::D,
@@ -856,18 +901,21 @@ fn tr31_cmd(c: Tr31Command) -> CliResult {
             let pairs = optional
                 .iter()
                 .map(|o| {
-                    let (id, v) = o.split_once('=').ok_or_else(|| bad(format!("--optional {o}: ID=VALUE expected")))?;
+                    let (id, v) =
+                        o.split_once('=').ok_or_else(|| bad(format!("--optional {o}: ID=VALUE expected")))?;
                     Ok((two_chars("--optional ID", id)?, v.as_bytes().to_vec()))
                 })
                 .collect::<Result<Vec<_>, Fail>>()?;
-            let blocks: Vec<OptionalBlock<'_>> = pairs.iter().map(|(id, d)| OptionalBlock { id: *id, data: d }).collect();
+            let blocks: Vec<OptionalBlock<'_>> =
+                pairs.iter().map(|(id, d)| OptionalBlock { id: *id, data: d }).collect();
             let k = hex_arg("--key", &key)?;
             let mut pad = [0u8; 80];
             std::fs::File::open("/dev/urandom")
                 .and_then(|mut f| f.read_exact(&mut pad))
                 .map_err(|e| bad(format!("no system randomness: {e}")))?;
             let mut out = vec![0u8; 10_000];
-            let n = tr31::wrap_with_padding(&header, &blocks, &kbpk, &k, &pad, &mut out).map_err(lib("key block"))?;
+            let n = tr31::wrap_with_padding(&header, &blocks, &kbpk, &k, &pad, &mut out)
+                .map_err(lib("key block"))?;
             Ok(String::from_utf8_lossy(out.get(..n).unwrap_or(&[])).into_owned())
         }
     }

@@ -17,18 +17,18 @@ use serde_json::{Value, json};
 
 /// A hex argument: hex digits (spaces allowed), `-` for standard input, `@PATH` for a file.
 #[derive(Args, Debug, Clone)]
-pub struct HexArg {
+pub(crate) struct HexArg {
     /// The value as hex (spaces allowed), `-` to read standard input, `@PATH` to read a file.
     #[arg(value_name = "HEX")]
-    pub hex: String,
+    pub(crate) hex: String,
     /// Print one JSON document instead of the human form.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// The scheme whose IAD layout to use.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IadScheme {
+pub(crate) enum IadScheme {
     /// Recognise the layout by its shape.
     Auto,
     /// Visa (IAD formats 0/1/3 and 2).
@@ -41,18 +41,18 @@ pub enum IadScheme {
 
 /// `emv iad` arguments.
 #[derive(Args, Debug, Clone)]
-pub struct IadArgs {
+pub(crate) struct IadArgs {
     /// The Issuer Application Data (tag 9F10 value).
     #[command(flatten)]
-    pub value: HexArg,
+    pub(crate) value: HexArg,
     /// The layout to decode with.
     #[arg(long, value_enum, default_value = "auto")]
-    pub scheme: IadScheme,
+    pub(crate) scheme: IadScheme,
 }
 
 /// The EMV decode subcommands.
 #[derive(Subcommand, Debug, Clone)]
-pub enum EmvDecode {
+pub(crate) enum EmvDecode {
     /// Decode Terminal Verification Results (tag 95; also IACs/TACs), 5 bytes.
     Tvr(HexArg),
     /// Decode Transaction Status Information (tag 9B), 2 bytes.
@@ -82,7 +82,7 @@ fn read_arg(arg: &str) -> Result<String, String> {
 }
 
 /// Parses hex (upper or lower case, whitespace allowed); errors name the offending character.
-pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| !c.is_whitespace()).collect();
     if !digits.len().is_multiple_of(2) {
         return Err(format!("odd number of hex digits ({})", digits.len()));
@@ -132,7 +132,7 @@ fn input(arg: &HexArg) -> Result<Vec<u8>, String> {
 }
 
 /// Runs one decode subcommand; returns the exit code (0 ok, 2 malformed input).
-pub fn run(cmd: &EmvDecode, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub(crate) fn run(cmd: &EmvDecode, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match run_inner(cmd) {
         Ok((human, json)) => {
             let arg = match cmd {
@@ -257,12 +257,16 @@ fn iad_out(h: &mut Vec<u8>, v: &[u8], iad: &Iad<'_>) -> Value {
 /// For `paytool tlv decode`: the tag's dictionary name, its PCI masking, and its decoded value
 /// (masked unless `unmasked`). `None` when the tag is not in the EMV dictionary. The decoded
 /// value is hex when the value does not decode.
-pub fn describe_tag(tag: Tag, value: &[u8], unmasked: bool) -> Option<(&'static str, Masking, String)> {
+pub(crate) fn describe_tag(
+    tag: Tag,
+    value: &[u8],
+    unmasked: bool,
+) -> Option<(&'static str, Masking, String)> {
     let d = if unmasked { describe_unmasked(tag, value)? } else { describe(tag, value)? };
     Some((d.name(), d.entry().masking, d.to_string()))
 }
 
 /// The masking policy to hand to dumpers (`payproto_tlv::MaskPolicy`).
-pub fn mask_policy() -> payproto_emv::dictionary::Dictionary {
+pub(crate) fn mask_policy() -> payproto_emv::dictionary::Dictionary {
     payproto_emv::dictionary::Dictionary
 }

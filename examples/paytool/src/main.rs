@@ -6,7 +6,10 @@
 //! unwraps or panics on input (the workspace lints stay on for that).
 #![allow(clippy::arithmetic_side_effects, clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
+mod crypto_cmd;
+mod emv_cmd;
 mod input;
+mod iso8583_cmd;
 mod tlv_cmd;
 
 use std::process::ExitCode;
@@ -26,12 +29,32 @@ enum Cmd {
     /// BER-TLV decode and encode (EMV Book 3 Annex B rules).
     #[command(subcommand)]
     Tlv(tlv_cmd::TlvCmd),
+    /// ISO 8583: built-in specs, decode, encode.
+    #[command(subcommand)]
+    Iso8583(iso8583_cmd::Iso8583Cmd),
+    /// EMV data decoders (TVR, TSI, AIP, CVM list, AFL, CID, IAD).
+    #[command(subcommand)]
+    Emv(EmvCmd),
+    #[command(flatten)]
+    Crypto(crypto_cmd::CryptoCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum EmvCmd {
+    #[command(flatten)]
+    Decode(emv_cmd::EmvDecode),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Tlv(c) => tlv_cmd::run(c),
+        Cmd::Iso8583(c) => iso8583_cmd::run(c),
+        Cmd::Emv(EmvCmd::Decode(c)) => {
+            let code = emv_cmd::run(&c, &mut std::io::stdout(), &mut std::io::stderr());
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+        }
+        Cmd::Crypto(c) => return crypto_cmd::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

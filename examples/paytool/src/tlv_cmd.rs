@@ -50,21 +50,6 @@ pub(crate) fn run(cmd: TlvCmd) -> Outcome {
     }
 }
 
-/// Masking for the human dump until the EMV dictionary supplies names and formats: the PCI
-/// sensitive EMV tags (PAN; track data and equivalents; cardholder name).
-struct PciTags;
-
-impl MaskPolicy for PciTags {
-    fn masking(&self, tag: Tag) -> Masking {
-        match tag.to_u32() {
-            0x5A => Masking::Pan,
-            0x56 | 0x57 | 0x9F6B | 0x9F1F | 0x9F20 | 0x5F20 | 0x9F0B | 0x9F62 | 0x9F63 | 0x9F64 | 0x9F65
-            | 0x9F66 | 0x9F67 => Masking::Full,
-            _ => Masking::Clear,
-        }
-    }
-}
-
 fn decode(a: &DecodeArgs) -> Outcome {
     let mut data = hex_arg(&a.hex, "HEX")?;
     let mut sw = None;
@@ -75,12 +60,14 @@ fn decode(a: &DecodeArgs) -> Outcome {
         sw = Some(data.split_off(split));
     }
     let cfg = if a.strict { Config::STRICT } else { Config::EMV }.with_ff_padding(a.ff_padding);
+    // The EMV dictionary decides what is sensitive (PAN, track data, names …).
+    let dictionary = crate::emv_cmd::mask_policy();
     let policy: &dyn MaskPolicy = if a.json {
-        if a.mask { &PciTags } else { &NoMasking }
+        if a.mask { &dictionary } else { &NoMasking }
     } else if a.unmasked {
         &NoMasking
     } else {
-        &PciTags
+        &dictionary
     };
     // Build the whole output first: on error nothing goes to stdout.
     let fail = |e: payproto_tlv::Error| Failure::Input(format!("malformed TLV: {e}"));
@@ -89,7 +76,7 @@ fn decode(a: &DecodeArgs) -> Outcome {
         println!("{}", Value::Array(nodes));
     } else {
         let mut out = String::new();
-        human_level(Reader::new(&data, cfg), policy, &mut out).map_err(fail)?;
+        human_level(Reader::new(&data, cfg), policy, a.unmasked, &mut out).map_err(fail)?;
         if let Some(sw) = sw {
             out.push_str(&format!("SW {}\n", hex(&sw)));
         }
@@ -129,20 +116,38 @@ fn printable(v: &[u8]) -> Option<String> {
         .then(|| v.iter().map(|&b| char::from(b)).collect())
 }
 
-fn human_level(r: Reader<'_>, policy: &dyn MaskPolicy, out: &mut String) -> Result<(), payproto_tlv::Error> {
+fn human_level(
+    r: Reader<'_>,
+    policy: &dyn MaskPolicy,
+    unmasked: bool,
+    out: &mut String,
+) -> Result<(), payproto_tlv::Error> {
     for t in r {
         let t: Tlv<'_> = t?;
         let indent = "  ".repeat(t.depth());
+        let described = crate::emv_cmd::describe_tag(t.tag, t.value, unmasked);
+        let name = described.as_ref().map_or(String::new(), |d| format!(" {}", d.0));
         match t.content()? {
             Content::Children(c) => {
-                out.push_str(&format!("{indent}{} ({})\n", t.tag, t.value.len()));
-                human_level(c, policy, out)?;
+                out.push_str(&format!("{indent}{}{name} ({})\n", t.tag, t.value.len()));
+                human_level(c, policy, unmasked, out)?;
             }
             Content::Primitive(v) | Content::Opaque(v) => {
                 let m = policy.masking(t.tag);
-                let mut line = format!("{indent}{} ({}) {}", t.tag, v.len(), masked(v, m));
-                if let (Masking::Clear, Some(s)) = (m, printable(v)) {
-                    line.push_str(&format!("  \"{s}\""));
+                let mut line = format!("{indent}{}{name} ({}) {}", t.tag, v.len(), masked(v, m));
+                match &described {
+                    // The dictionary's decode (already masked when the tag is sensitive), when it
+                    // says more than the hex.
+                    Some((_, _, text))
+                        if !text.is_empty() && *text != masked(v, m) && !t.is_constructed() =>
+                    {
+                        line.push_str(&format!("  {text}"));
+                    }
+                    _ => {
+                        if let (Masking::Clear, Some(s)) = (m, printable(v)) {
+                            line.push_str(&format!("  \"{s}\""));
+                        }
+                    }
                 }
                 if t.is_constructed() {
                     line.push_str("  (constructed, value is not TLV)");
