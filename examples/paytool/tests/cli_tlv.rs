@@ -77,17 +77,22 @@ fn file_input_and_lower_case_hex() {
     std::fs::write(&f, PSE.to_lowercase()).unwrap();
     let o = paytool(&["tlv", "decode", &format!("@{}", f.display())], None);
     assert_eq!(o.status.code(), Some(0));
-    assert!(out(&o).contains("  84 (14) 315041592E5359532E4444463031  \"1PAY.SYS.DDF01\""));
+    assert!(
+        out(&o)
+            .contains("  84 Dedicated File (DF) Name (14) 315041592E5359532E4444463031  \"1PAY.SYS.DDF01\"")
+    );
 }
 
 #[test]
 fn human_form_masks_pan_and_track_unless_unmasked() {
     let rec = "70155A0847617390010100105F24031212315F20024142";
     let masked = out(&paytool(&["tlv", "decode", rec], None));
-    assert!(masked.contains("5A (8) 476173******0010"), "{masked}");
-    assert!(masked.contains("5F20 (2) ****"), "{masked}");
+    assert!(masked.contains("5A Application Primary Account Number (PAN) (8) 476173******0010"), "{masked}");
+    assert!(masked.contains("5F20 Cardholder Name (2) ****"), "{masked}");
+    // Names and decoded values come from the EMV dictionary (Book 3 Annex A names).
+    assert!(masked.contains("5F24 Application Expiration Date (3) 121231  2012-12-31"), "{masked}");
     let clear = out(&paytool(&["tlv", "decode", "--unmasked", rec], None));
-    assert!(clear.contains("5A (8) 4761739001010010"), "{clear}");
+    assert!(clear.contains("5A Application Primary Account Number (PAN) (8) 4761739001010010"), "{clear}");
     // JSON carries raw values unless --mask.
     assert!(out(&paytool(&["tlv", "decode", "--json", rec], None)).contains("4761739001010010"));
     assert!(out(&paytool(&["tlv", "decode", "--json", "--mask", rec], None)).contains("476173******0010"));
