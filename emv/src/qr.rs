@@ -341,3 +341,26 @@ pub fn cpm_decode<'o>(payload: &str, out: &'o mut [u8]) -> Result<&'o [u8], Erro
     }
     Ok(tlv)
 }
+
+/// Encodes a consumer-presented QR payload: validates `tlv` as [`cpm_decode`] would (payload
+/// format indicator `85` `CPV01` first, then `61`/`62` templates) and writes its base64 into `out`.
+pub fn cpm_encode<'o>(tlv: &[u8], out: &'o mut [u8]) -> Result<&'o str, Error> {
+    let mut r = Reader::new(tlv, Config::STRICT);
+    let first = r.next().ok_or(Error::new(ErrorKind::Missing, 0))??;
+    if first.tag != tag!(0x85) || first.value != b"CPV01" {
+        return Err(Error::new(ErrorKind::BadValue, first.offset).with_tag(first.tag));
+    }
+    let mut apps = 0usize;
+    for item in r {
+        let t = item?;
+        if t.tag == tag!(0x61) {
+            apps = apps.saturating_add(1);
+        } else if t.tag != tag!(0x62) {
+            return Err(Error::new(ErrorKind::BadTemplate, t.offset).with_tag(t.tag));
+        }
+    }
+    if apps == 0 {
+        return Err(Error::at_tag(ErrorKind::Missing, tag!(0x61)));
+    }
+    base64_encode(tlv, out)
+}

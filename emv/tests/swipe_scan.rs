@@ -139,6 +139,9 @@ fn base64_and_cpm() {
     assert_eq!(tlv.len(), 28);
     let mut enc = [0u8; 64];
     assert_eq!(base64_encode(tlv, &mut enc).unwrap(), payload);
+    let tlv = tlv.to_vec();
+    assert_eq!(cpm_encode(&tlv, &mut enc).unwrap(), payload);
+    assert_eq!(cpm_encode(b"\x85\x05CPV01", &mut enc).unwrap_err().kind, ErrorKind::Missing);
     // Wrong payload format indicator; no application template.
     let mut b2 = [0u8; 16];
     let no_app = base64_encode(b"\x85\x05CPV01", &mut b2).unwrap().to_owned();
