@@ -16,9 +16,110 @@ use payproto_emv::store::TlvStore;
 use payproto_emv::tlv::Tag;
 use payproto_emv::track::{ChipAttempt, Track, swipe_decision};
 
+use payproto_emv::apdu::{CardTransport, T0Helper, parse_get_challenge};
+use payproto_emv::data::{
+    Aip, Amount, Auc, Cid, Country, Currency, Date, TerminalType, TransactionType, Tsi, Tvr,
+};
+use payproto_emv::describe::describe;
+use payproto_emv::kernel::gpo::Gpo;
+use payproto_emv::kernel::read_records::ReadRecords;
+use payproto_emv::kernel::selection::{Method, Selection, TerminalAid};
+use payproto_emv::kernel::{Phase, ReadApplication, Step};
+use payproto_emv::sim::{SimCard, profiles};
+
 use crate::Buf;
 
+/// Runs a kernel phase against opaque card answers (at most 8 exchanges).
+fn feed<P: Phase>(phase: &mut P, input: fn() -> &'static [u8], sink: fn(usize)) {
+    let mut out = [0u8; 261];
+    let mut step = phase.start(&mut out);
+    for _ in 0..8 {
+        match step {
+            Ok(Step::Send(n)) => sink(n),
+            _ => return,
+        }
+        step = phase.on_response(input(), &mut out);
+    }
+}
+
+/// The kernel phases, the T=0 helper and the simulator card: every card answer is untrusted.
+fn kernel(input: fn() -> &'static [u8], sink: fn(usize)) {
+    let aids = [TerminalAid { aid: &[0xA0, 0x00, 0x00, 0x00, 0x03], partial: true }];
+    let method = if core::hint::black_box(true) { Method::Pse } else { Method::AidList };
+    let mut sel: Selection<'_, 4> = Selection::new(&aids, method, false);
+    feed(&mut sel, input, sink);
+    let mut store: TlvStore<32, 1024> = TlvStore::new();
+    feed(&mut Gpo::new(&mut store, Some(input())), input, sink);
+    if let Ok(afl) = Afl::parse(input()) {
+        let mut oda = [0u8; 512];
+        feed(&mut ReadRecords::new(&mut store, afl, &mut oda), input, sink);
+    }
+    let mut store: TlvStore<32, 1024> = TlvStore::new();
+    let mut oda = [0u8; 512];
+    let mut k: ReadApplication<'_, '_, '_, 4, 32, 1024> =
+        ReadApplication::new(&aids, method, true, &mut store, &mut oda);
+    feed(&mut k, input, sink);
+    let mut acc = [0u8; 512];
+    sink(usize::from(T0Helper::new().feed(input(), &mut acc).is_ok()));
+    sink(usize::from(parse_get_challenge(input()).is_ok()));
+    if let Some((_, profile)) = profiles::ALL.first() {
+        let mut card = SimCard::new(*profile);
+        let mut r = [0u8; 300];
+        sink(card.transmit(input(), &mut r).unwrap_or(0));
+    }
+    let mut t = T1::new(32, 254);
+    let mut o = [0u8; 300];
+    sink(usize::from(t.on_timeout(&mut o).is_ok()));
+}
+
+/// The fixed-size typed decoders and their Display.
+fn decoders(input: fn() -> &'static [u8], sink: fn(usize)) {
+    let mut text = [0u8; 256];
+    let mut buf = Buf(&mut text, 0);
+    if let Ok(v) = Tvr::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Tsi::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Aip::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Auc::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Cid::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Date::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Amount::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Currency::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = Country::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = TerminalType::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Ok(v) = TransactionType::parse(input()) {
+        let _ = write!(buf, "{v}");
+    }
+    if let Some(tag) = Tag::from_u32(core::hint::black_box(0x5A)) {
+        if let Some(d) = describe(tag, input()) {
+            let _ = write!(buf, "{d}");
+        }
+    }
+    sink(buf.1);
+}
+
 pub fn run(input: fn() -> &'static [u8], sink: fn(usize)) {
+    kernel(input, sink);
+    decoders(input, sink);
     let mut text = [0u8; 256];
     let mut buf = Buf(&mut text, 0);
     if let Ok(a) = Afl::parse(input()) {
