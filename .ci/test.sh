@@ -48,15 +48,22 @@ if cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly 
 else
     echo "note: no nightly toolchain could be installed; fuzzing with --sanitizer none on stable"
 fi
-# Debian packages for the examples: QEMU runs the bare-metal board.
+# Debian packages for the examples: QEMU runs the bare-metal board; pcscd, libpcsclite and the
+# vsmartcard vpcd driver run the PC/SC end-to-end test.
 apt_need=()
 command -v qemu-system-arm >/dev/null 2>&1 || apt_need+=(qemu-system-arm)
+command -v pcscd >/dev/null 2>&1 || apt_need+=(pcscd)
+command -v pkg-config >/dev/null 2>&1 || apt_need+=(pkgconf)
+pkg-config --exists libpcsclite 2>/dev/null || apt_need+=(libpcsclite-dev)
+ls /usr/lib/pcsc/drivers/serial/libifdvpcd.so >/dev/null 2>&1 || apt_need+=(vsmartcard-vpcd)
 if [ "${#apt_need[@]}" -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${apt_need[@]}"
 fi
 need qemu-system-arm "apt-get install -y --no-install-recommends qemu-system-arm"
+need pcscd "apt-get install -y --no-install-recommends pcscd"
+pkg-config --exists libpcsclite || die "libpcsclite-dev is missing"
 python3 -m pip --version >/dev/null 2>&1 || die "python3 pip is missing"
 python3 -m pip install --quiet --disable-pip-version-check pyiso8583 psec pyemv gmssl
 python3 -c "import iso8583, psec, pyemv, gmssl" || die "Python oracles failed to import"
@@ -92,6 +99,9 @@ step "panic-freedom link check (no panic path reachable from any parse/encode en
 
 step "bare-metal Cortex-M4F example under QEMU (no allocator; exits 0 only if every check passes)"
 (cd examples/bare-metal && cargo clippy --locked --release -- -D warnings && cargo run --locked --release)
+
+step "PC/SC end to end: pcscd + vpcd virtual card + host-reader, three card profiles"
+bash .ci/pcsc-e2e.sh
 
 step "benchmarks build"
 cargo bench --locked --workspace --no-run
