@@ -1,7 +1,7 @@
 //! Data object lists (PDOL, CDOL1, CDOL2, DDOL, TDOL): a list of `(tag, length)` pairs with no
 //! values (EMV Book 3 §5.4). Building the DOL data belongs to the EMV crate; this only reads.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, fused};
 use crate::reader::{Mode, parse_length};
 use crate::tag::Tag;
 
@@ -60,13 +60,9 @@ impl Iterator for Dol<'_> {
     type Item = Result<DolEntry, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = self.read();
-        if let Some(Err(_)) = item {
-            self.failed = true;
-        }
+        let mut failed = self.failed;
+        let item = fused(&mut failed, || self.read());
+        self.failed = failed;
         item
     }
 }

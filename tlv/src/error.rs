@@ -93,3 +93,20 @@ impl core::fmt::Display for TagSuffix {
         }
     }
 }
+
+/// One step of an iterator that yields `Err` once and then ends: skipped when `failed` is set,
+/// and sets it when `step` yields an error.
+#[inline]
+pub(crate) fn fused<T>(
+    failed: &mut bool,
+    step: impl FnOnce() -> Option<Result<T, Error>>,
+) -> Option<Result<T, Error>> {
+    if *failed {
+        return None;
+    }
+    let item = step();
+    if let Some(Err(_)) = item {
+        *failed = true;
+    }
+    item
+}

@@ -7,7 +7,7 @@
 //! child can never run past its parent (the child reader only ever sees the parent's value), and
 //! nesting is bounded by [`Config::max_depth`] (at most [`MAX_DEPTH`]).
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, fused};
 use crate::tag::Tag;
 
 /// The hard upper bound on nesting depth; [`Walk`] keeps this many readers on its stack.
@@ -232,13 +232,9 @@ impl<'a> Iterator for Reader<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = self.read();
-        if let Some(Err(_)) = item {
-            self.failed = true;
-        }
+        let mut failed = self.failed;
+        let item = fused(&mut failed, || self.read());
+        self.failed = failed;
         item
     }
 }
@@ -737,13 +733,9 @@ impl<'a> Iterator for PathMatches<'a> {
     type Item = Result<Tlv<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = self.step();
-        if let Some(Err(_)) = item {
-            self.failed = true;
-        }
+        let mut failed = self.failed;
+        let item = fused(&mut failed, || self.step());
+        self.failed = failed;
         item
     }
 }
