@@ -88,6 +88,9 @@ for c in tlv emv iso8583 crypto; do
     cargo test --locked -p "payproto-$c" --no-default-features
 done
 
+step "long tests in release (#[ignore]d in debug): AES DUKPT terminal = host for the first 5,000,000 counters"
+cargo test --locked --release -p payproto-crypto --test dukpt -- --ignored
+
 step "thumbv7em-none-eabihf builds, without and with alloc"
 for c in tlv emv iso8583 crypto; do
     cargo build --locked -p "payproto-$c" --target thumbv7em-none-eabihf --no-default-features
