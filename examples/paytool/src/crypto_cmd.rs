@@ -678,7 +678,7 @@ fn pinblock(c: PinblockCommand) -> CliResult {
                         .map(|b| hx(b.as_bytes()))
                         .map_err(lib("pin block"))
                 }
-                (None, Format::Iso4) => Ok(hx(&pin::format4_pin_field(&p, &random))),
+                (None, Format::Iso4) => Ok(hx(&pin::format4_pin_field(&p, &random)[..])),
                 (None, _) => pin::encode_clear_with_random(format, &p, pan.as_ref(), &random)
                     .map(|b| hx(&b))
                     .map_err(lib("pin block")),
