@@ -680,7 +680,7 @@ fn pinblock(c: PinblockCommand) -> CliResult {
                 }
                 (None, Format::Iso4) => Ok(hx(&pin::format4_pin_field(&p, &random)[..])),
                 (None, _) => pin::encode_clear_with_random(format, &p, pan.as_ref(), &random)
-                    .map(|b| hx(&b))
+                    .map(|b| hx(&b[..]))
                     .map_err(lib("pin block")),
             }
         }
