@@ -6,6 +6,7 @@
 //! for the RustCrypto software implementation [`Soft`].
 
 use crate::error::{Error, ErrorKind, Result};
+use des::cipher::common as crypto_key;
 use des::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 
 /// One keyed block cipher with an `N`-byte block.
@@ -165,19 +166,21 @@ impl CipherProvider for Soft {
         SoftAes::new(key)
     }
     fn aes_ecb_encrypt(&self, key: &[u8], blocks: &mut [[u8; 16]]) -> Result<()> {
-        fn run<C: KeyInit + BlockCipher<16>>(key: &[u8], blocks: &mut [[u8; 16]]) -> Result<()> {
-            let c = C::new_from_slice(key).map_err(|_| Error::new(ErrorKind::InvalidLength, "aes key"))?;
+        #[inline(always)]
+        fn run<C: KeyInit + BlockCipher<16>>(key: &crypto_key::Key<C>, blocks: &mut [[u8; 16]]) {
+            let c = C::new(key);
             for b in blocks {
                 c.encrypt_block(b);
             }
-            Ok(())
         }
+        let bad = |_| Error::at(ErrorKind::InvalidLength, "aes key", key.len());
         match key.len() {
-            16 => run::<aes::Aes128>(key, blocks),
-            24 => run::<aes::Aes192>(key, blocks),
-            32 => run::<aes::Aes256>(key, blocks),
-            n => Err(Error::at(ErrorKind::InvalidLength, "aes key", n)),
+            16 => run::<aes::Aes128>(<&[u8; 16]>::try_from(key).map_err(bad)?.into(), blocks),
+            24 => run::<aes::Aes192>(<&[u8; 24]>::try_from(key).map_err(bad)?.into(), blocks),
+            32 => run::<aes::Aes256>(<&[u8; 32]>::try_from(key).map_err(bad)?.into(), blocks),
+            n => return Err(Error::at(ErrorKind::InvalidLength, "aes key", n)),
         }
+        Ok(())
     }
 }
 

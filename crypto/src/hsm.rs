@@ -9,7 +9,7 @@ use crate::cipher::Soft;
 use crate::dukpt::{aes as daes, tdes as dtdes};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kcv;
-use crate::key::{Algorithm, Key};
+use crate::key::Key;
 use crate::mac::{self, MacTag, Padding};
 use crate::pin::{self, Format, Pan, PinBlock};
 use crate::tr31::KeyBlock;
@@ -289,12 +289,4 @@ impl<const N: usize> Hsm for SoftHsm<N> {
         let p = self.incoming_pin(from, block, pan)?;
         pin::encrypt_with_random(to_format, self.get(to_key, KeyRole::Pin)?, &p, pan, random)
     }
-}
-
-/// The algorithm of a stored key (not secret), for tooling.
-///
-/// # Errors
-/// Unknown handle.
-pub fn algorithm_of<const N: usize>(hsm: &SoftHsm<N>, key: KeyHandle) -> Result<Algorithm> {
-    hsm.any(key).map(Key::algorithm)
 }

@@ -34,7 +34,7 @@ pub fn cmac(key: &Key) -> Result<MacTag> {
 /// The KCV X9.143 uses for this key: CMAC-based (5 bytes) for AES, legacy 3 bytes otherwise.
 ///
 /// # Errors
-/// As [`legacy`] / [`cmac`].
+/// As [`legacy`] / [`cmac()`].
 pub fn default_for(key: &Key) -> Result<MacTag> {
     if key.algorithm().is_aes() { cmac(key) } else { legacy(key, 3) }
 }

@@ -41,25 +41,29 @@
 //! use payproto_crypto::dukpt::tdes;
 //! use payproto_crypto::pin::{self, Format, Pan};
 //!
+//! # fn main() -> Result<(), payproto_crypto::Error> {
 //! fn h(s: &str) -> Vec<u8> {
-//!     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+//!     let b = s.as_bytes();
+//!     b.chunks(2).map(|p| u8::from_str_radix(core::str::from_utf8(p).unwrap_or("?"), 16).unwrap_or(0)).collect()
 //! }
-//! let bdk = tdes::Bdk::from_slice(&h("0123456789ABCDEFFEDCBA9876543210")).unwrap();
-//! let ksn = tdes::Ksn::from_bytes(&h("FFFF9876543210E00001")).unwrap();
+//! let bdk = tdes::Bdk::from_slice(&h("0123456789ABCDEFFEDCBA9876543210"))?;
+//! let ksn = tdes::Ksn::from_bytes(&h("FFFF9876543210E00001"))?;
 //! let ipek = tdes::derive_ipek(&Soft, &bdk, &ksn);
 //! assert_eq!(ipek.as_bytes()[..], h("6AC292FAA1315B4D858AB3A3D7D5933A")[..]);
 //!
-//! let txn = tdes::derive_transaction_key(&Soft, &ipek, &ksn).unwrap();
+//! let txn = tdes::derive_transaction_key(&Soft, &ipek, &ksn)?;
 //! let pin_key = txn.working_key(&Soft, tdes::Variant::Pin).to_key();
-//! let pan = Pan::new(b"4012345678909").unwrap();
-//! let pin = pin::decrypt(Format::Iso0, &pin_key, &h("1B9C1845EB993A7A"), Some(&pan)).unwrap();
+//! let pan = Pan::new(b"4012345678909")?;
+//! let pin = pin::decrypt(Format::Iso0, &pin_key, &h("1B9C1845EB993A7A"), Some(&pan))?;
 //! assert_eq!(pin.as_ascii(), b"1234");
 //!
 //! // The terminal: load the IPEK (then erased), take the first transaction.
 //! let mut terminal = tdes::Terminal::load(&Soft, ipek, &ksn);
-//! let tx = terminal.next_transaction(&Soft).unwrap();
+//! let tx = terminal.next_transaction(&Soft)?;
 //! assert_eq!(tx.ksn, ksn);
 //! assert_eq!(tx.key.as_bytes(), txn.as_bytes());
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! ## Choices between two readings of a standard

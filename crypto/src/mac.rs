@@ -239,7 +239,7 @@ fn cmac_with<C: cmac::block_api::CmacCipher + KeyInit>(key: &[u8], parts: &[&[u8
 /// CMAC over the concatenation of `parts` (no copy).
 ///
 /// # Errors
-/// As [`cmac`].
+/// As [`cmac()`].
 pub fn cmac_parts(key: &Key, parts: &[&[u8]]) -> Result<MacTag> {
     let k = key.as_bytes();
     match key.algorithm() {
@@ -291,14 +291,17 @@ pub fn cmac(key: &Key, data: &[u8]) -> Result<MacTag> {
     cmac_parts(key, &[data])
 }
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+/// The upper-case ASCII hex digit of the low nibble of `n`.
+pub(crate) fn hex_digit(n: u8) -> u8 {
+    b"0123456789ABCDEF".get(usize::from(n & 0x0F)).copied().unwrap_or(b'0')
+}
 
 fn hex_upper_8(b: &[u8; 8]) -> [u8; 16] {
     let mut out = [0u8; 16];
     for (pair, byte) in out.chunks_exact_mut(2).zip(b) {
         if let [hi, lo] = pair {
-            *hi = HEX_UPPER.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
-            *lo = HEX_UPPER.get(usize::from(byte & 0x0F)).copied().unwrap_or(b'0');
+            *hi = hex_digit(byte >> 4);
+            *lo = hex_digit(*byte);
         }
     }
     out

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::key::{AnyCipher, Key};
 use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// A clear PIN of 4–12 decimal digits (stored as ASCII), zeroized on drop, never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -270,7 +270,7 @@ fn random_nibble(random: &[u8; 8], i: usize) -> u8 {
     nibble(random, i)
 }
 
-/// The clear 8-byte block of format 0, 1, 2 or 3. `random` supplies the fill of formats 1 (any
+/// The clear 8-byte block of format 0, 1, 2 or 3 (wiped on drop: it holds the clear PIN). `random` supplies the fill of formats 1 (any
 /// hex digit) and 3 (`A`–`F`: each random nibble n maps to 10 + n mod 6); it is ignored by 0 and 2.
 ///
 /// # Errors
@@ -281,17 +281,17 @@ pub fn encode_clear_with_random(
     pin: &Pin,
     pan: Option<&Pan>,
     random: &[u8; 8],
-) -> Result<[u8; 8]> {
-    let mut b = [0u8; 8];
+) -> Result<Zeroizing<[u8; 8]>> {
+    let mut b = Zeroizing::new([0u8; 8]);
     match format {
-        Format::Iso0 | Format::Iso2 => pin_field(&mut b, format.control(), pin, |_| 0xF),
-        Format::Iso1 => pin_field(&mut b, 1, pin, |i| random_nibble(random, i)),
-        Format::Iso3 => pin_field(&mut b, 3, pin, |i| 10u8.wrapping_add(random_nibble(random, i) % 6)),
+        Format::Iso0 | Format::Iso2 => pin_field(&mut *b, format.control(), pin, |_| 0xF),
+        Format::Iso1 => pin_field(&mut *b, 1, pin, |i| random_nibble(random, i)),
+        Format::Iso3 => pin_field(&mut *b, 3, pin, |i| 10u8.wrapping_add(random_nibble(random, i) % 6)),
         Format::Iso4 => return Err(Error::new(ErrorKind::WrongAlgorithm, "format 4 is a 16-byte AES block")),
     }
     if format.needs_pan() {
         let pan = pan.ok_or(Error::new(ErrorKind::InvalidPan, "pan missing"))?;
-        crate::cipher::xor_in_place(&mut b, &pan_field_8(pan)?);
+        crate::cipher::xor_in_place(&mut *b, &pan_field_8(pan)?);
     }
     Ok(b)
 }
@@ -349,11 +349,12 @@ fn parse_pin_field(b: &[u8], format: Format) -> Result<Pin> {
     pin
 }
 
-/// The 16-byte format 4 plain-text PIN field: `4 L P… A…` (16 nibbles) ‖ 8 random bytes.
+/// The 16-byte format 4 plain-text PIN field: `4 L P… A…` (16 nibbles) ‖ 8 random bytes
+/// (wiped on drop: it holds the clear PIN).
 #[must_use]
-pub fn format4_pin_field(pin: &Pin, random: &[u8; 8]) -> [u8; 16] {
-    let mut f = [0u8; 16];
-    pin_field(&mut f, 4, pin, |_| 0xA);
+pub fn format4_pin_field(pin: &Pin, random: &[u8; 8]) -> Zeroizing<[u8; 16]> {
+    let mut f = Zeroizing::new([0u8; 16]);
+    pin_field(&mut *f, 4, pin, |_| 0xA);
     if let Some(r) = f.get_mut(8..) {
         r.copy_from_slice(random);
     }
@@ -378,9 +379,9 @@ pub fn encipher_format4_with_random<C: BlockCipher<16> + ?Sized>(
 ) -> [u8; 16] {
     let mut b = format4_pin_field(pin, random);
     cipher.encrypt_block(&mut b);
-    crate::cipher::xor_in_place(&mut b, &format4_pan_field(pan));
+    crate::cipher::xor_in_place(&mut *b, &format4_pan_field(pan));
     cipher.encrypt_block(&mut b);
-    b
+    *b
 }
 
 /// Format 4 decipherment with validation of the recovered PIN field.
@@ -420,7 +421,7 @@ pub fn encrypt_with_random(
         (_, AnyCipher::B8(c)) => {
             let mut b = encode_clear_with_random(format, pin, pan, random)?;
             c.encrypt_block(&mut b);
-            PinBlock::from_slice(&b)
+            PinBlock::from_slice(&*b)
         }
     }
 }

@@ -127,8 +127,6 @@ fn unhex(src: &[u8], out: &mut [u8], field: &'static str) -> Result<()> {
     Ok(())
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
 impl OptionalBlock<'_> {
     /// `KS` (TDES DUKPT KSN, X9.143 6.3.6.5): the data as a TDES KSN when it is 16 or 20 hex
     /// characters (None otherwise — some issuers put non-hex content there).
@@ -703,8 +701,6 @@ impl Writer<'_> {
         Ok(())
     }
     fn hex_byte(&mut self, b: u8) -> Result<()> {
-        let h = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-        let l = HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0');
-        self.put(&[h, l])
+        self.put(&[mac::hex_digit(b >> 4), mac::hex_digit(b)])
     }
 }

@@ -78,7 +78,7 @@ fn payproto_agrees_with_psec_both_ways() {
             p.as_ascii()
         );
         back["pin0"].as_array_mut().unwrap().push(
-            json!({"pin": str_of(c, "pin"), "pan": str_of(c, "pan"), "block": hex::encode_upper(ours)}),
+            json!({"pin": str_of(c, "pin"), "pan": str_of(c, "pan"), "block": hex::encode_upper(&ours[..])}),
         );
     }
     // Format 3: psec's random fill decodes here; our random fill decodes in psec.
@@ -88,7 +88,7 @@ fn payproto_agrees_with_psec_both_ways() {
         assert_eq!(p.as_ascii(), str_of(c, "pin").as_bytes(), "{c}");
         let ours = pin::encode_clear_with_random(Format::Iso3, &p, Some(&pan), &rng.bytes::<8>()).unwrap();
         back["pin3"].as_array_mut().unwrap().push(
-            json!({"pin": str_of(c, "pin"), "pan": str_of(c, "pan"), "block": hex::encode_upper(ours)}),
+            json!({"pin": str_of(c, "pin"), "pan": str_of(c, "pan"), "block": hex::encode_upper(&ours[..])}),
         );
     }
     // Format 4: same random → same block; decipher psec's block; ours (new random) back to psec.

@@ -330,7 +330,7 @@ fn derive_into<P: CipherProvider + ?Sized>(
     usage: KeyUsage,
     kind: KeyType,
     data: &[u8; 8],
-    out: &mut [[u8; 16]; 2],
+    out: &mut [[u8; 16]],
 ) -> Result<()> {
     let len = kind.key_len();
     let bits = u16::try_from(len.saturating_mul(8)).unwrap_or(0);
@@ -338,12 +338,13 @@ fn derive_into<P: CipherProvider + ?Sized>(
     let [a0, a1] = kind.algorithm_code().to_be_bytes();
     let [l0, l1] = bits.to_be_bytes();
     let [d0, d1, d2, d3, d4, d5, d6, d7] = *data;
-    *out = [
-        [0x01, 0x01, u0, u1, a0, a1, l0, l1, d0, d1, d2, d3, d4, d5, d6, d7],
-        [0x01, 0x02, u0, u1, a0, a1, l0, l1, d0, d1, d2, d3, d4, d5, d6, d7],
-    ];
     let n = if len > 16 { 2 } else { 1 };
-    p.aes_ecb_encrypt(derivation_key, out.get_mut(..n).unwrap_or(&mut []))
+    let out = out.get_mut(..n).unwrap_or(&mut []);
+    for (i, b) in out.iter_mut().enumerate() {
+        let counter = if i == 0 { 1 } else { 2 };
+        *b = [0x01, counter, u0, u1, a0, a1, l0, l1, d0, d1, d2, d3, d4, d5, d6, d7];
+    }
+    p.aes_ecb_encrypt(derivation_key, out)
 }
 
 fn key_from(kind: KeyType, blocks: &[[u8; 16]; 2]) -> DukptKey {
@@ -355,8 +356,9 @@ fn key_from(kind: KeyType, blocks: &[[u8; 16]; 2]) -> DukptKey {
     out
 }
 
-/// Derives one key: `key_type.key_len()` bytes of AES-ECB over the derivation data blocks.
-/// Exactly one key expansion and one block per 128 output bits.
+/// Derives one key: `key_type.key_len()` bytes of AES-ECB over the derivation data blocks,
+/// written straight into the key's own storage. Exactly one key expansion and one block per
+/// 128 output bits.
 fn derive<P: CipherProvider + ?Sized>(
     p: &P,
     derivation_key: &[u8],
@@ -364,10 +366,14 @@ fn derive<P: CipherProvider + ?Sized>(
     kind: KeyType,
     data: &[u8; 8],
 ) -> Result<DukptKey> {
-    let mut blocks = [[0u8; 16]; 2];
-    let r = derive_into(p, derivation_key, usage, kind, data, &mut blocks).map(|()| key_from(kind, &blocks));
-    blocks.zeroize();
-    r
+    let mut out = DukptKey { kind, bytes: [0; 32] };
+    let (blocks, _) = out.bytes.as_chunks_mut::<16>();
+    derive_into(p, derivation_key, usage, kind, data, blocks)?;
+    // a 24-byte key leaves the tail of its second block in bytes 24..32: clear it
+    if let Some(tail) = out.bytes.get_mut(kind.key_len()..) {
+        tail.fill(0);
+    }
+    Ok(out)
 }
 
 /// IK = derive(BDK, usage 0x8001, BDK type, initial key ID).

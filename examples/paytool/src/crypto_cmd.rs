@@ -678,9 +678,9 @@ fn pinblock(c: PinblockCommand) -> CliResult {
                         .map(|b| hx(b.as_bytes()))
                         .map_err(lib("pin block"))
                 }
-                (None, Format::Iso4) => Ok(hx(&pin::format4_pin_field(&p, &random))),
+                (None, Format::Iso4) => Ok(hx(&pin::format4_pin_field(&p, &random)[..])),
                 (None, _) => pin::encode_clear_with_random(format, &p, pan.as_ref(), &random)
-                    .map(|b| hx(&b))
+                    .map(|b| hx(&b[..]))
                     .map_err(lib("pin block")),
             }
         }
@@ -918,5 +918,192 @@ fn tr31_cmd(c: Tr31Command) -> CliResult {
                 .map_err(lib("key block"))?;
             Ok(String::from_utf8_lossy(out.get(..n).unwrap_or(&[])).into_owned())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Runs once `main.rs` declares `mod crypto_cmd;`: the CLI against published vectors
+    //! (X9.24-1 A.4, X9.24-3 supplement, ep2 format 4, ISO 9797-1 B.4, pgate CUP MAC, FIPS 81,
+    //! KCV table, X9.143 8.4.2) and the exit-code contract.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(subcommand)]
+        cmd: CryptoCommand,
+    }
+
+    fn exec(args: &[&str]) -> CliResult {
+        let cmd = T::try_parse_from(core::iter::once("paytool").chain(args.iter().copied())).unwrap().cmd;
+        match cmd {
+            CryptoCommand::Dukpt(DukptCommand::Derive(a)) => dukpt_derive(&a),
+            CryptoCommand::Dukpt(DukptCommand::NextKsn { ksn }) => next_ksn(&ksn),
+            CryptoCommand::Pinblock(c) => pinblock(c),
+            CryptoCommand::Mac(a) => mac_cmd(&a),
+            CryptoCommand::Kcv(a) => kcv_cmd(&a),
+            CryptoCommand::Cipher(a) => cipher_cmd(&a),
+            CryptoCommand::Key(c) => key_cmd(c),
+            CryptoCommand::Tr31(c) => tr31_cmd(c),
+        }
+    }
+
+    fn ok(args: &[&str]) -> String {
+        exec(args).unwrap_or_else(|Fail(c, m)| panic!("{args:?}: exit {c}: {m}"))
+    }
+
+    fn code(args: &[&str]) -> u8 {
+        exec(args).err().map_or(0, |Fail(c, _)| c)
+    }
+
+    #[test]
+    fn vectors_through_the_cli() {
+        let bdk = "0123456789ABCDEFFEDCBA9876543210";
+        assert_eq!(
+            ok(&["dukpt", "derive", "--bdk", bdk, "--ksn", "FFFF9876543210E00001"]),
+            "042666B49184CFA368DE9628D0397BC9  (KCV 646E6C)"
+        );
+        assert!(
+            ok(&["dukpt", "derive", "--bdk", bdk, "--ksn", "9876543210E00001", "--usage", "ik", "--json"])
+                .contains("\"key\":\"6AC292FAA1315B4D858AB3A3D7D5933A\"")
+        );
+        let aes_bdk = "FEDCBA9876543210F1F1F1F1F1F1F1F1";
+        assert!(
+            ok(&["dukpt", "derive", "--bdk", aes_bdk, "--ksn", "123456789012345600000001", "--usage", "pin"])
+                .starts_with("AF8CB133A78F8DC2D1359F18527593FB")
+        );
+        assert!(
+            ok(&[
+                "dukpt",
+                "derive",
+                "--ik",
+                "1273671EA26AC29AFA4D1084127652A1",
+                "--ksn",
+                "123456789012345600000001",
+                "--usage",
+                "update",
+                "--working-alg",
+                "tdes2"
+            ])
+            .starts_with("4744A5ECBC62B5C4BB76FBEAE1E244A3")
+        );
+        assert_eq!(ok(&["dukpt", "next-ksn", "FFFF9876543210EFF802"]), "FFFF9876543210EFF804");
+        assert_eq!(
+            ok(&["pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", "4012345678909"]),
+            "041274EDCBA9876F"
+        );
+        assert_eq!(
+            ok(&[
+                "pinblock",
+                "encode",
+                "--format",
+                "4",
+                "--pin",
+                "1234",
+                "--pan",
+                "432198765432109870",
+                "--random",
+                "146C6601F4A8035C",
+                "--key",
+                "C1D0F8FB4958670DBA40AB1F3752EF0D"
+            ]),
+            "CC17F65586BFD0953010226C4FC5B3CA"
+        );
+        assert_eq!(
+            ok(&[
+                "pinblock",
+                "decode",
+                "--format",
+                "0",
+                "--pan",
+                "4012345678909",
+                "--key",
+                "042666B49184CF5C68DE9628D0397B36",
+                "1B9C1845EB993A7A"
+            ]),
+            "1234"
+        );
+        assert_eq!(
+            ok(&[
+                "mac",
+                "--alg",
+                "iso9797-1-3",
+                "--key",
+                bdk,
+                "4E6F77206973207468652074696D6520666F7220616C6C20"
+            ]),
+            "A1C72E74EA3FA9B6"
+        );
+        assert_eq!(
+            ok(&["mac", "--alg", "cup-ecb", "--key", "2222222222222222", "1234567890ABCDEFABCDEF1234567890"]),
+            "E267B6E2"
+        );
+        assert_eq!(ok(&["kcv", "--key", bdk]), "08D7B4");
+        assert_eq!(
+            ok(&["kcv", "--key", "3F419E1CB7079442AA37474C2EFBF8B8", "--cipher", "aes", "--cmac"]),
+            "08793E25AB"
+        );
+        assert_eq!(
+            ok(&[
+                "cipher",
+                "--alg",
+                "des",
+                "--mode",
+                "cbc",
+                "--encrypt",
+                "--key",
+                "0123456789abcdef",
+                "--iv",
+                "1234567890abcdef",
+                "4e6f77206973207468652074696d6520666f7220616c6c20"
+            ]),
+            "E5C7CDDE872BF27C43E934008C389C0F683788499A7C05F6"
+        );
+        assert_eq!(
+            ok(&["key", "parity", "0022446688AACCEEFFDCBA9876543210"]),
+            "0123456789ABCDEFFEDCBA9876543210  (KCV 08D7B4)"
+        );
+        let kb = "B0120B0TX12S0100KS1800604B120F929280000015CEB14B76D551F21EC43A75390FA118A98C6CB049E3B9E864A5F4A8B9A5108A6DB5635C95B042D7";
+        let j: Value =
+            serde_json::from_str(&ok(&["tr31", "unwrap", "--kbpk", "1D22BF32387C600AD97F9B97A51311AC", kb]))
+                .unwrap();
+        assert_eq!(j["key"], "E8BC63E5479455E26577F715D587FE68");
+        assert_eq!(j["optional_blocks"][0]["id"], "KS");
+    }
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(
+            code(&[
+                "mac",
+                "--alg",
+                "cup-ecb",
+                "--key",
+                "2222222222222222",
+                "--verify",
+                "E267B6E3",
+                "1234567890ABCDEFABCDEF1234567890"
+            ]),
+            1
+        );
+        assert_eq!(
+            code(&[
+                "tr31",
+                "unwrap",
+                "--kbpk",
+                "1D22BF32387C600AD97F9B97A51311BC",
+                "B0120B0TX12S0100KS1800604B120F929280000015CEB14B76D551F21EC43A75390FA118A98C6CB049E3B9E864A5F4A8B9A5108A6DB5635C95B042D7"
+            ]),
+            1
+        );
+        assert_eq!(
+            code(&["pinblock", "encode", "--format", "0", "--pin", "12", "--pan", "4012345678909"]),
+            2
+        );
+        assert_eq!(code(&["mac", "--alg", "cmac", "--key", "2B7E151628AED2A6ABF7158809CF4F3C", ""]), 2);
+        assert_eq!(code(&["dukpt", "next-ksn", "1234567890123456FFFF0000"]), 2);
+        assert_eq!(code(&["kcv", "--key", "XYZ"]), 2);
     }
 }
