@@ -412,10 +412,11 @@ fn all_printable(data: &[u8]) -> bool {
 
 /// The class mask a canonical byte of `f` must match (0 = anything goes).
 fn class_mask(f: &Field) -> u16 {
-    let high = match f.charset {
-        Charset::Ascii => 0,
-        Charset::Gbk => HIGH80,
-        Charset::Cp037 | Charset::Cp1047 => LATIN1_HIGH,
+    // EBCDIC wire text is canonical Latin-1 whatever `charset` says (cp037 unless cp1047).
+    let high = match (f.charset, f.encoding) {
+        (Charset::Gbk, _) => HIGH80,
+        (Charset::Cp037 | Charset::Cp1047, _) | (_, Encoding::Ebcdic) => LATIN1_HIGH,
+        (Charset::Ascii, _) => 0,
     };
     match f.class {
         Class::N | Class::Xn => DIGIT,
