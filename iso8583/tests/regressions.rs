@@ -332,3 +332,26 @@ fn ebcdic_mti_prefix_and_text() {
     bad[12] = 0xC1;
     assert_eq!(unpack(&EBCDIC, &bad).unwrap_err().kind, ErrorKind::BadPrefix);
 }
+
+/// iso93-ascii carries the 1993 attributes (ISO 8583:1993 data element table, jPOS ISO93APackager
+/// shape, reference §7.5/O-7): DE 12 n12 (YYMMDDhhmmss), DE 24 function code n3, DE 39 action
+/// code n3, DE 43 ans..99 LLVAR — where iso87-ascii has n6, n3 NII, an2 and ans40.
+#[test]
+fn iso93_attributes() {
+    use payproto_iso8583::specs::ISO93_ASCII;
+    // 1100 ‖ bitmap (DE 12, 24, 39, 43) ‖ 261124151042 ‖ 100 ‖ 000 ‖ "11" "ACME STORES".
+    let msg = b"1100\
+        0010010002200000\
+        261124151042\
+        100\
+        000\
+        11ACME STORES";
+    let m = unpack(&ISO93_ASCII, msg).unwrap();
+    assert_eq!(m.version(), 1);
+    assert_eq!(m.field(12).unwrap().as_u64(), Some(261_124_151_042));
+    assert_eq!(m.field(24).unwrap().as_str(), Some("100"));
+    assert_eq!(m.field(39).unwrap().as_str(), Some("000"));
+    assert_eq!(m.field(43).unwrap().as_str(), Some("ACME STORES"));
+    // The same bytes are not a valid 1987 message (DE 12 is n6 there, DE 39 an2, DE 43 fixed 40).
+    assert!(unpack(&ISO87_ASCII, msg).is_err());
+}
