@@ -303,6 +303,7 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+#[inline]
 fn parse_one(m: &mut Message<'_>, de: usize, pos: &mut usize) -> Result<(), Error> {
     let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
     let f = m.spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, *pos))?;
@@ -344,6 +345,7 @@ pub(crate) fn decode_mti(enc: MtiEncoding, b: &[u8]) -> Option<[u8; 4]> {
 
 /// Reads one field at `pos` of `input`, not beyond `limit`; validates length and content.
 /// Returns the location and the next offset; errors carry the offset.
+#[inline]
 fn read_field(
     f: &Field,
     input: &[u8],
@@ -369,6 +371,7 @@ fn read_field(
 }
 
 /// Reads the length of a field: `(count, data offset)`.
+#[inline]
 pub(crate) fn field_count(
     f: &Field,
     input: &[u8],
@@ -396,6 +399,7 @@ pub(crate) fn field_count(
 }
 
 /// Validates the wire data of a field; error offsets are relative to `data`.
+#[inline]
 pub(crate) fn validate_data(f: &Field, data: &[u8], count: usize) -> Result<(), (ErrorKind, usize)> {
     match f.encoding {
         Encoding::Bcd => {
