@@ -4,12 +4,14 @@ use crate::error::ErrorKind;
 use crate::spec::{BitmapEncoding, Spec, Tertiary};
 
 /// Whether bit `de` (1-based) is set.
+#[inline]
 pub(crate) fn get(bm: &[u64; 3], de: usize) -> bool {
     let Some(i) = de.checked_sub(1) else { return false };
     bm.get(i / 64).is_some_and(|w| (w >> 63usize.saturating_sub(i % 64)) & 1 == 1)
 }
 
 /// Sets bit `de` (1-based); out-of-range numbers are ignored.
+#[inline]
 pub(crate) fn set(bm: &mut [u64; 3], de: usize) {
     let Some(i) = de.checked_sub(1) else { return };
     if let Some(w) = bm.get_mut(i / 64) {
@@ -48,6 +50,7 @@ impl Iterator for Bits {
 }
 
 /// Whether bit `de` announces a bitmap rather than a data element.
+#[inline]
 pub(crate) fn is_bitmap_bit(spec: &Spec, de: usize) -> bool {
     de == 1
         || match spec.bitmaps.tertiary {
@@ -57,6 +60,7 @@ pub(crate) fn is_bitmap_bit(spec: &Spec, de: usize) -> bool {
         }
 }
 
+#[inline]
 fn read_one(enc: BitmapEncoding, data: &[u8]) -> Result<u64, ErrorKind> {
     match enc {
         BitmapEncoding::Binary => {

@@ -109,21 +109,22 @@
 //! Not used. The bitmap and prefix readers are a few lines of `first_chunk`/`get` and a
 //! table-driven (SWAR) charset check. A `nom` 8 version of the hex-bitmap and ASCII-prefix
 //! readers is timed against the hand-written shape in `benches/codec.rs` (group `nom-vs-hand`):
-//! on the 2-core development machine an LLL prefix took 16 ns with `nom` and 3.9 ns by hand,
-//! a 16-character hex bitmap 27 ns vs 28 ns (82 vs 48 ns in an earlier, noisier run). `nom` is
+//! on the 2-core development machine an LLL prefix took 10–16 ns with `nom` and 2.4–3.9 ns by
+//! hand, a 16-character hex bitmap 27–82 ns with `nom` and 15–48 ns by hand (three runs). `nom` is
 //! not faster here, and mapping `nom::Err` to offsets and field paths adds code on the path
 //! that must be proven panic-free.
 //!
 //! ## Performance
 //! `benches/codec.rs`, a 0200 with 25 data elements incl. DE 55 (164 bytes of EMV data),
 //! full validation both ways, zero heap allocations (`tests/alloc.rs`). Measured on the shared
-//! 2-core development machine under a load average of 5–6 (other builds running): unpack
-//! ≈ 0.40 µs and pack ≈ 0.47 µs under iso87-ascii, ≈ 0.40–0.55 µs and ≈ 0.48 µs under cup-pos
-//! (criterion medians; user-CPU time per operation agrees within 10 %). pyiso8583 on the same
-//! bytes in the same session (`benches/pyiso_bench.py`): 52–74 µs per decode or encode, i.e.
-//! 95–185× slower. The bar (≤ 0.3 µs and ≥ 160×) is not met yet on this machine;
-//! the cost is spread evenly over the per-element steps (prefix, length rules, charset), so
-//! the next step is a precompiled per-element plan rather than micro-tuning.
+//! 2-core development machine under a load average of 5–8 (other builds and fuzzers running),
+//! as user-CPU time per operation (load-robust; criterion's wall-clock medians were 0.40–0.70
+//! µs depending on load): unpack ≈ 0.39 µs and pack ≈ 0.47–0.49 µs under iso87-ascii, unpack
+//! ≈ 0.38–0.40 µs and pack ≈ 0.48 µs under cup-pos. pyiso8583 on the same bytes in the same
+//! sessions (`benches/pyiso_bench.py`): 44–74 µs per decode or encode, i.e. about 90–185×
+//! slower. The bar (≤ 0.3 µs and ≥ 160×) is not met yet: a fixed cost of ≈ 55 ns per
+//! message plus ≈ 13 ns per element, spread evenly over prefix, length rules and charset
+//! checks; the next step is a precompiled per-element plan rather than micro-tuning.
 //!
 //! ## Public parse and pack entry points (panic-freedom link check)
 //! [`unpack`], [`unpack_partial`], [`unpack_field`], [`FieldRef::subfields`],

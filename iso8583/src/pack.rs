@@ -162,6 +162,7 @@ pub fn packed_len(spec: &Spec, fields: &Fields<'_>) -> Result<usize, Error> {
 }
 
 /// `(prefix bytes, data bytes, count)` for a canonical value, validated.
+#[inline]
 pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), ErrorKind> {
     let unit = value::unit_of(f);
     let count = value::count_of(f, unit, v.len()).ok_or(ErrorKind::BadLength)?;
@@ -198,6 +199,7 @@ pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), Erro
 }
 
 /// Packs one field at `pos`; returns the next offset.
+#[inline]
 pub(crate) fn pack_field(
     f: &Field,
     v: &[u8],

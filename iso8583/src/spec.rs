@@ -114,10 +114,12 @@ impl Prefix {
         Self { width, encoding: PrefixEncoding::Ebcdic, unit, includes_self: false }
     }
     /// Bytes the prefix occupies on the wire.
+    #[inline]
     pub const fn wire_len(&self) -> usize {
         self.width as usize
     }
     /// The largest length the prefix can express.
+    #[inline]
     pub const fn capacity(&self) -> u64 {
         const MAX10: [u64; 20] = {
             let mut t = [0u64; 20];
@@ -478,6 +480,7 @@ pub struct Spec {
 
 impl Spec {
     /// The spec of data element `de`.
+    #[inline]
     pub fn field(&self, de: usize) -> Option<&'static Field> {
         self.fields.get(de).and_then(Option::as_ref)
     }

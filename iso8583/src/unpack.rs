@@ -8,17 +8,27 @@ use crate::value::{self, Canonical};
 /// Highest data element number supported (tertiary bitmap).
 pub const MAX_FIELDS: usize = 192;
 
-/// Location of one data element in the input.
+/// Location of one data element in the input (4 bytes: the prefix start and the length count
+/// are recomputed from the spec and the prefix bytes when a field is accessed).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 struct Loc {
-    /// Offset of the prefix (or of the data for fixed fields).
-    start: u16,
     /// Offset of the data.
     data: u16,
     /// Wire bytes of the data.
     len: u16,
-    /// The length in the field's unit.
-    count: u16,
+}
+
+/// `(prefix start, count)` of a field whose data is `input[data..data + len]`.
+fn start_and_count(f: &Field, input: &[u8], data: usize, len: usize) -> (usize, usize) {
+    match f.length {
+        Length::Fixed { len: n, .. } => (data, usize::from(n)),
+        Length::Var { prefix, .. } => {
+            let start = data.saturating_sub(prefix.wire_len());
+            let count = input.get(start..data).and_then(|p| value::read_prefix(&prefix, p).ok()).unwrap_or(0);
+            (start, count)
+        }
+        Length::Rest { .. } => (data, len),
+    }
 }
 
 /// A parsed message: offsets into the input, values decoded on demand.
@@ -170,16 +180,10 @@ impl<'a> Message<'a> {
         }
         let loc = self.locs.get(de)?;
         let spec = self.spec.field(de)?;
-        let raw =
-            self.raw.get(usize::from(loc.data)..usize::from(loc.data).checked_add(usize::from(loc.len))?)?;
-        Some(FieldRef {
-            number: u32::try_from(de).ok()?,
-            spec,
-            raw,
-            count: usize::from(loc.count),
-            offset: usize::from(loc.data),
-            start: usize::from(loc.start),
-        })
+        let (data, len) = (usize::from(loc.data), usize::from(loc.len));
+        let raw = self.raw.get(data..data.checked_add(len)?)?;
+        let (start, count) = start_and_count(spec, self.raw, data, len);
+        Some(FieldRef { number: u32::try_from(de).ok()?, spec, raw, count, offset: data, start })
     }
     /// All present data elements in order.
     pub fn fields(&self) -> impl Iterator<Item = FieldRef<'a>> + '_ {
@@ -197,11 +201,8 @@ impl<'a> Message<'a> {
     /// `None` when the spec has no MAC field or the message carries none.
     pub fn mac_input(&self) -> Option<&'a [u8]> {
         let de = usize::from(self.spec.mac_field?);
-        let loc = self.locs.get(de)?;
-        if !self.has(de) {
-            return None;
-        }
-        self.raw.get(self.spec.header_len()..usize::from(loc.start))
+        let f = self.field(de)?;
+        self.raw.get(self.spec.header_len()..f.start)
     }
     /// The MAC field's value bytes.
     pub fn mac(&self) -> Option<&'a [u8]> {
@@ -270,7 +271,8 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
             // The third bitmap, carried as this data element.
             let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
             let f = spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, pos))?;
-            let (loc, next) = read_field(f, input, pos, input.len()).map_err(|(k, off)| err(k, path, off))?;
+            let (loc, _, next) =
+                read_field(f, input, pos, input.len()).map_err(|(k, off)| err(k, path, off))?;
             let mut word = [0u8; 8];
             let v = Canonical::new(f, input.get(usize::from(loc.data)..next).unwrap_or(&[]), 0);
             if v.len() != 8 || spec.bitmaps.max < 3 {
@@ -301,10 +303,11 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+#[inline]
 fn parse_one(m: &mut Message<'_>, de: usize, pos: &mut usize) -> Result<(), Error> {
     let path = FieldPath::field(u16::try_from(de).unwrap_or(0));
     let f = m.spec.field(de).ok_or(err(ErrorKind::UndefinedField, path, *pos))?;
-    let (loc, next) = read_field(f, m.raw, *pos, m.raw.len()).map_err(|(k, off)| err(k, path, off))?;
+    let (loc, _, next) = read_field(f, m.raw, *pos, m.raw.len()).map_err(|(k, off)| err(k, path, off))?;
     if let Some(slot) = m.locs.get_mut(de) {
         *slot = loc;
     }
@@ -342,7 +345,13 @@ pub(crate) fn decode_mti(enc: MtiEncoding, b: &[u8]) -> Option<[u8; 4]> {
 
 /// Reads one field at `pos` of `input`, not beyond `limit`; validates length and content.
 /// Returns the location and the next offset; errors carry the offset.
-fn read_field(f: &Field, input: &[u8], pos: usize, limit: usize) -> Result<(Loc, usize), (ErrorKind, usize)> {
+#[inline]
+fn read_field(
+    f: &Field,
+    input: &[u8],
+    pos: usize,
+    limit: usize,
+) -> Result<(Loc, usize, usize), (ErrorKind, usize)> {
     let (count, data_at) = field_count(f, input, pos, limit)?;
     let unit = value::unit_of(f);
     let wire = value::wire_len(f, unit, count).ok_or((ErrorKind::BadLength, pos))?;
@@ -358,10 +367,11 @@ fn read_field(f: &Field, input: &[u8], pos: usize, limit: usize) -> Result<(Loc,
         return Err((ErrorKind::TooLong, pos));
     }
     #[allow(clippy::cast_possible_truncation)]
-    Ok((Loc { start: pos as u16, data: data_at as u16, len: wire as u16, count: count as u16 }, end))
+    Ok((Loc { data: data_at as u16, len: wire as u16 }, count, end))
 }
 
 /// Reads the length of a field: `(count, data offset)`.
+#[inline]
 pub(crate) fn field_count(
     f: &Field,
     input: &[u8],
@@ -389,6 +399,7 @@ pub(crate) fn field_count(
 }
 
 /// Validates the wire data of a field; error offsets are relative to `data`.
+#[inline]
 pub(crate) fn validate_data(f: &Field, data: &[u8], count: usize) -> Result<(), (ErrorKind, usize)> {
     match f.encoding {
         Encoding::Bcd => {
@@ -431,14 +442,15 @@ pub(crate) fn read_sub<'a>(
     limit: usize,
     base: usize,
 ) -> Result<(FieldRef<'a>, usize), (ErrorKind, usize)> {
-    let (loc, next) = read_field(f, input, pos, limit).map_err(|(k, o)| (k, o.saturating_add(base)))?;
+    let (loc, count, next) =
+        read_field(f, input, pos, limit).map_err(|(k, o)| (k, o.saturating_add(base)))?;
     let raw = input.get(usize::from(loc.data)..next).unwrap_or(&[]);
     Ok((
         FieldRef {
             number,
             spec: f,
             raw,
-            count: usize::from(loc.count),
+            count,
             offset: base.saturating_add(usize::from(loc.data)),
             start: base.saturating_add(pos),
         },

@@ -6,6 +6,7 @@ use crate::error::ErrorKind;
 use crate::spec::{Charset, Class, Encoding, Field, Length, Prefix, PrefixEncoding, Unit};
 
 /// Wire bytes of the data of a field whose length is `count` in `unit`.
+#[inline]
 pub(crate) fn wire_len(f: &Field, unit: Unit, count: usize) -> Option<usize> {
     let half = |n: usize| n.checked_add(1).map(|n| n / 2);
     match f.encoding {
@@ -54,6 +55,7 @@ fn bcd_digits(f: &Field, unit: Unit, count: usize, wire: usize) -> usize {
 }
 
 /// The length, in `unit`, of a canonical value of `len` bytes.
+#[inline]
 pub(crate) fn count_of(f: &Field, unit: Unit, len: usize) -> Option<usize> {
     match f.encoding {
         Encoding::Bcd => match unit {
@@ -79,6 +81,7 @@ pub(crate) fn count_of(f: &Field, unit: Unit, len: usize) -> Option<usize> {
 }
 
 /// Reads a length prefix at the start of `data`; returns the count (self-inclusion removed).
+#[inline]
 pub(crate) fn read_prefix(p: &Prefix, data: &[u8]) -> Result<usize, ErrorKind> {
     let bytes = data.get(..p.wire_len()).ok_or(ErrorKind::Truncated)?;
     let mut n: usize = 0;
@@ -111,11 +114,13 @@ pub(crate) fn read_prefix(p: &Prefix, data: &[u8]) -> Result<usize, ErrorKind> {
     if p.includes_self { n.checked_sub(p.wire_len()).ok_or(ErrorKind::BadLength) } else { Ok(n) }
 }
 
+#[inline]
 fn push_digit(n: usize, d: u8) -> Result<usize, ErrorKind> {
     n.checked_mul(10).and_then(|n| n.checked_add(usize::from(d))).ok_or(ErrorKind::BadPrefix)
 }
 
 /// Writes a length prefix for `count` into `out` (exactly `p.wire_len()` bytes).
+#[inline]
 pub(crate) fn write_prefix(p: &Prefix, count: usize, out: &mut [u8]) -> Result<(), ErrorKind> {
     let mut n =
         if p.includes_self { count.checked_add(p.wire_len()).ok_or(ErrorKind::BadLength)? } else { count };
@@ -396,26 +401,31 @@ fn all_in(data: &[u8], ranges: &[(u8, u8, bool)]) -> bool {
 }
 
 /// Whether `data` is all ASCII digits.
+#[inline]
 pub(crate) fn all_digits(data: &[u8]) -> bool {
     all_in(data, &[(b'0', b'9', false)])
 }
 
 /// Whether `data` is all hex digits (either case).
+#[inline]
 pub(crate) fn all_hex(data: &[u8]) -> bool {
     all_in(data, &[(b'0', b'9', false), (b'a', b'f', true)])
 }
 
 /// Whether `data` is all printable ASCII (0x20–0x7E).
+#[inline]
 fn all_printable(data: &[u8]) -> bool {
     all_in(data, &[(0x20, 0x7E, false)])
 }
 
 /// The class mask a canonical byte of `f` must match (0 = anything goes).
+#[inline]
 fn class_mask(f: &Field) -> u16 {
-    let high = match f.charset {
-        Charset::Ascii => 0,
-        Charset::Gbk => HIGH80,
-        Charset::Cp037 | Charset::Cp1047 => LATIN1_HIGH,
+    // EBCDIC wire text is canonical Latin-1 whatever `charset` says (cp037 unless cp1047).
+    let high = match (f.charset, f.encoding) {
+        (Charset::Gbk, _) => HIGH80,
+        (Charset::Cp037 | Charset::Cp1047, _) | (_, Encoding::Ebcdic) => LATIN1_HIGH,
+        (Charset::Ascii, _) => 0,
     };
     match f.class {
         Class::N | Class::Xn => DIGIT,
@@ -433,6 +443,7 @@ fn class_mask(f: &Field) -> u16 {
     }
 }
 
+#[inline]
 fn class_of(c: u8) -> u16 {
     CLASSES.get(usize::from(c)).copied().unwrap_or(0)
 }
@@ -459,6 +470,7 @@ pub(crate) fn gbk_ok(data: impl Iterator<Item = u8>) -> Result<(), usize> {
 }
 
 /// Validates a canonical value against the class. Returns the index of the first bad byte.
+#[inline]
 pub(crate) fn validate_canonical(f: &Field, canon: &[u8]) -> Result<(), usize> {
     let mask = class_mask(f);
     let fast = match mask {
@@ -502,6 +514,7 @@ pub(crate) fn validate_canonical_iter(f: &Field, canon: impl Iterator<Item = u8>
 }
 
 /// Encodes canonical `value` into `out` (exactly `wire` bytes) for field `f` holding `digits`.
+#[inline]
 pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<(), ErrorKind> {
     match f.encoding {
         Encoding::Ascii | Encoding::Binary => {
@@ -562,6 +575,7 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
 /// Checks the BCD nibbles of `data` (after an x byte) for a field with `digits` digits:
 /// pad nibble where the alignment says, digits (or z symbols) elsewhere. Returns the offset of
 /// the first bad byte.
+#[inline]
 pub(crate) fn check_bcd(f: &Field, data: &[u8], digits: usize) -> Result<(), usize> {
     let (body, skip) = if f.class == Class::Xn { (data.get(1..).unwrap_or(&[]), 1usize) } else { (data, 0) };
     let nibbles = body.len().saturating_mul(2);
@@ -592,6 +606,7 @@ pub(crate) fn check_bcd(f: &Field, data: &[u8], digits: usize) -> Result<(), usi
 }
 
 /// The length unit of a field (fixed or prefix unit; `Rest` counts bytes).
+#[inline]
 pub(crate) fn unit_of(f: &Field) -> Unit {
     match f.length {
         Length::Fixed { unit, .. } => unit,
@@ -601,6 +616,7 @@ pub(crate) fn unit_of(f: &Field) -> Unit {
 }
 
 /// Number of canonical bytes for a field with `count` units in `wire` bytes.
+#[inline]
 pub(crate) fn canonical_len(f: &Field, count: usize, wire: usize) -> usize {
     match f.encoding {
         Encoding::Bcd => {
@@ -613,6 +629,7 @@ pub(crate) fn canonical_len(f: &Field, count: usize, wire: usize) -> usize {
 }
 
 /// Digits held by BCD wire data of a field (for the canonical iterator).
+#[inline]
 pub(crate) fn digits_of(f: &Field, count: usize, wire: usize) -> usize {
     bcd_digits(f, unit_of(f), count, wire)
 }

@@ -294,3 +294,64 @@ fn tertiary_bitmaps_contiguous_and_in_a_field() {
     // Without a tertiary bitmap, bit 65 is an ordinary element and 129+ cannot be sent.
     assert_eq!(pack(&ISO87_ASCII, &f, &mut out).unwrap_err().kind, ErrorKind::UndefinedField);
 }
+
+/// EBCDIC (cp037; reference §7.3, Mastercard CIS): MTI `0200` = F0 F2 F0 F0, EBCDIC LL prefix,
+/// EBCDIC text. Bytes from the cp037 code chart (digits F0–F9, `A` = C1, space = 40).
+#[test]
+fn ebcdic_mti_prefix_and_text() {
+    use payproto_iso8583::spec::{BitmapEncoding, Bitmaps, MtiEncoding, Tertiary};
+    static FIELDS: [Option<Field>; 44] = {
+        let mut t: [Option<Field>; 44] = [None; 44];
+        t[2] = Some(Field::var("PAN", Class::N, Encoding::Ebcdic, Prefix::ebcdic(2, Unit::Digits), 19));
+        t[43] = Some(Field::fixed("Name", Class::Ans, Encoding::Ebcdic, 4));
+        t
+    };
+    static EBCDIC: payproto_iso8583::spec::Spec = payproto_iso8583::spec::Spec {
+        name: "ebcdic-test",
+        header: payproto_iso8583::spec::Header { tpdu: 0, header: 0 },
+        mti: MtiEncoding::Ebcdic,
+        bitmaps: Bitmaps { encoding: BitmapEncoding::Binary, max: 1, tertiary: Tertiary::None },
+        fields: &FIELDS,
+        mac_field: None,
+    };
+    let mut f = Fields::new(*b"0200");
+    f.set(2, b"1234").set(43, b"A B\xE9"); // é is Latin-1 E9 = cp037 51
+    let mut out = [0u8; 32];
+    let n = pack(&EBCDIC, &f, &mut out).unwrap();
+    let expected = [
+        0xF0, 0xF2, 0xF0, 0xF0, 0x40, 0, 0, 0, 0, 0x20, 0, 0, 0xF0, 0xF4, 0xF1, 0xF2, 0xF3, 0xF4, 0xC1, 0x40,
+        0xC2, 0x51,
+    ];
+    assert_eq!(&out[..n], &expected[..]);
+    let m = unpack(&EBCDIC, &expected).unwrap();
+    assert_eq!(m.mti_str(), "0200");
+    assert_eq!(m.field(2).unwrap().canonical().collect::<Vec<_>>(), b"1234");
+    assert_eq!(m.field(43).unwrap().canonical().collect::<Vec<_>>(), b"A B\xE9");
+    // A non-digit EBCDIC prefix byte.
+    let mut bad = expected;
+    bad[12] = 0xC1;
+    assert_eq!(unpack(&EBCDIC, &bad).unwrap_err().kind, ErrorKind::BadPrefix);
+}
+
+/// iso93-ascii carries the 1993 attributes (ISO 8583:1993 data element table, jPOS ISO93APackager
+/// shape, reference §7.5/O-7): DE 12 n12 (YYMMDDhhmmss), DE 24 function code n3, DE 39 action
+/// code n3, DE 43 ans..99 LLVAR — where iso87-ascii has n6, n3 NII, an2 and ans40.
+#[test]
+fn iso93_attributes() {
+    use payproto_iso8583::specs::ISO93_ASCII;
+    // 1100 ‖ bitmap (DE 12, 24, 39, 43) ‖ 261124151042 ‖ 100 ‖ 000 ‖ "11" "ACME STORES".
+    let msg = b"1100\
+        0010010002200000\
+        261124151042\
+        100\
+        000\
+        11ACME STORES";
+    let m = unpack(&ISO93_ASCII, msg).unwrap();
+    assert_eq!(m.version(), 1);
+    assert_eq!(m.field(12).unwrap().as_u64(), Some(261_124_151_042));
+    assert_eq!(m.field(24).unwrap().as_str(), Some("100"));
+    assert_eq!(m.field(39).unwrap().as_str(), Some("000"));
+    assert_eq!(m.field(43).unwrap().as_str(), Some("ACME STORES"));
+    // The same bytes are not a valid 1987 message (DE 12 is n6 there, DE 39 an2, DE 43 fixed 40).
+    assert!(unpack(&ISO87_ASCII, msg).is_err());
+}

@@ -6,6 +6,12 @@ Modes:
                      iso8583.specs.default_ascii: [{"mti", "fields": {"2": "..."}, "packed": HEX}]
   decode          -> stdin JSON list of HEX messages; stdout JSON list of {"mti", "fields"} as
                      decoded by pyiso8583 (or {"error": "..."}).
+  gen-binary SEED N / decode-binary
+                  -> the same against `iso87-binary`, using BINARY87 below: a pyiso8583 spec
+                     written from the jPOS ISO87BPackager layout (reference O-7): BCD MTI and
+                     numerics (fixed: leading pad 0; LLVAR: 1-byte BCD digit count, trailing pad
+                     0), ASCII text with 1-/2-byte BCD lengths, binary b. x+n fields (28-31, 97)
+                     are left out: pyiso8583 cannot express an ASCII sign before BCD digits.
 
 Fields are restricted to those where default_ascii agrees with ISO 8583:1987 as CLI.md defines
 iso87-ascii (and values stay inside both definitions):
@@ -71,6 +77,33 @@ for d in (52, 64, 96, 128):
 TABLE[55] = ("hex", False, 510)
 
 
+def _bin_spec():
+    spec = {
+        "h": {"data_enc": "b", "len_enc": "b", "len_type": 0, "max_len": 0, "desc": ""},
+        "t": {"data_enc": "b", "len_enc": "b", "len_type": 0, "max_len": 2, "desc": ""},
+        "p": {"data_enc": "b", "len_enc": "b", "len_type": 0, "max_len": 8, "desc": ""},
+        "1": {"data_enc": "b", "len_enc": "b", "len_type": 0, "max_len": 8, "desc": ""},
+    }
+    for number, (alphabet, fixed, length) in TABLE.items():
+        d = {"desc": ""}
+        if alphabet in (DIGITS, "z") and number != 36:
+            d.update(data_enc="b", len_count="nibbles", max_len=length)
+            if fixed:
+                d.update(len_enc="b", len_type=0, left_pad="0")
+            else:
+                d.update(len_enc="bcd", len_type=1 if length < 100 else 2, right_pad="0")
+        elif alphabet == "hex":
+            d.update(data_enc="b", max_len=length // 2, len_enc="bcd", len_type=0 if fixed else 2)
+        else:
+            d.update(data_enc="ascii", max_len=length, len_enc="bcd",
+                     len_type=0 if fixed else (1 if length < 100 else 2))
+        spec[str(number)] = d
+    return spec
+
+
+BINARY_SKIP = {28, 29, 30, 31, 97}
+
+
 def value(rng, number):
     alphabet, fixed, length = TABLE[number]
     if not fixed:
@@ -82,7 +115,7 @@ def value(rng, number):
     if alphabet == "z":
         s = [rng.choice(DIGITS) for _ in range(length)]
         if length > 2:
-            s[rng.randint(1, length - 1)] = "="
+            s[rng.randint(1, length - 1)] = SEPARATOR
         return "".join(s)
     if alphabet == "hex":
         if not fixed:
@@ -91,9 +124,12 @@ def value(rng, number):
     return "".join(rng.choice(alphabet) for _ in range(length))
 
 
-def gen(seed, n):
+SEPARATOR = "="
+
+
+def gen(seed, n, spec=default_ascii, skip=()):
     rng = random.Random(seed)
-    numbers = sorted(TABLE)
+    numbers = sorted(k for k in TABLE if k not in skip)
     out = []
     for _ in range(n):
         mti = rng.choice(["0100", "0110", "0200", "0210", "0400", "0420", "0800", "0810"])
@@ -103,18 +139,21 @@ def gen(seed, n):
         doc = {"t": mti}
         for c in chosen:
             doc[str(c)] = value(rng, c)
-        packed, _ = iso8583.encode(dict(doc), default_ascii)
+        if spec is not default_ascii:
+            # Binary forms carry hex strings upper case (pyiso8583 decodes `b` as upper case).
+            doc = {k: (v.upper() if k != "t" and TABLE[int(k)][0] in ("hex", DIGITS, "z") else v) for k, v in doc.items()}
+        packed, _ = iso8583.encode(dict(doc), spec)
         fields = {k: v for k, v in doc.items() if k != "t"}
         out.append({"mti": mti, "fields": fields, "packed": bytes(packed).hex().upper()})
     json.dump(out, sys.stdout)
 
 
-def decode():
+def decode(spec=default_ascii):
     items = json.load(sys.stdin)
     out = []
     for h in items:
         try:
-            doc, _ = iso8583.decode(bytes.fromhex(h), default_ascii)
+            doc, _ = iso8583.decode(bytes.fromhex(h), spec)
             fields = {k: v for k, v in doc.items() if k not in ("t", "p", "1", "h")}
             out.append({"mti": doc["t"], "fields": fields})
         except Exception as e:  # noqa: BLE001 - reported to the Rust side
@@ -127,5 +166,10 @@ if __name__ == "__main__":
         gen(int(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1] == "decode":
         decode()
+    elif sys.argv[1] == "gen-binary":
+        SEPARATOR = "D"
+        gen(int(sys.argv[2]), int(sys.argv[3]), _bin_spec(), BINARY_SKIP)
+    elif sys.argv[1] == "decode-binary":
+        decode(_bin_spec())
     else:
         sys.exit("usage: pyiso_diff.py gen SEED N | decode")
