@@ -5,8 +5,8 @@
 //!
 //! ## Layers
 //! - [`link`] — the card link layer of Book 1 / ISO 7816-3, sans-IO and byte-level: ATR with the
-//!   EMV acceptance rules and PPS ([`link::atr`]), T=0 procedure bytes and the case 1–4 mapping
-//!   ([`link::t0`]), T=1 blocks with chaining, IFS, WTX, resynchronisation ([`link::t1`]).
+//!   EMV acceptance rules and PPS ([`link::atr`]), T=0 procedure bytes, the case 1–4 mapping
+//!   and character repetition on parity errors ([`link::t0`]), T=1 blocks with chaining, IFS, WTX, resynchronisation ([`link::t1`]).
 //! - [`apdu`] — command builders and response parsers (SELECT/FCI, GPO, READ RECORD, GET DATA,
 //!   GENERATE AC, INTERNAL AUTHENTICATE, VERIFY, GET CHALLENGE, EXTERNAL AUTHENTICATE), typed
 //!   [`apdu::StatusWord`]s, the T=0 `61xx`/`6Cxx` helper and the blocking
@@ -92,6 +92,8 @@
 //! - **ATR**: TB2 is rejected, any TC1 accepted, TC2 must be `0A`, TB3 is required for T=1, TC3
 //!   must select LRC (Book 1 §8.3 as summarised in [`link::atr`]; verify before certification).
 //! - **T=0 case 4**: Le is not sent; the response comes through `61xx` + GET RESPONSE.
+//! - **T=0 character repetition**: at most 4 repetitions of a character (5 transmissions),
+//!   then [`ErrorKind::Link`] (Book 1 §9.2.3 as read here; verify before certification).
 //! - **Selection**: SELECT PSE answered with anything but `9000` or `6A81` (e.g. `6283`, PSE
 //!   blocked) falls back to the AID list; `6A81` to the first SELECT means card blocked. Nested
 //!   DDFs (`9D`) are not followed. A malformed directory record is skipped. The final SELECT is

@@ -346,8 +346,13 @@ enum T0State {
 
 /// The simulated card behind a T=0 byte link ([`crate::link::ByteIo`]): card-side procedure
 /// bytes, `61xx` for case 4, `6Cxx` for a wrong Le, GET RESPONSE. Options exercise the
-/// terminal: NULL procedure bytes before each procedure byte, and one-byte-at-a-time transfer
-/// (INS ⊕ FF).
+/// terminal: NULL procedure bytes before each procedure byte, one-byte-at-a-time transfer
+/// (INS ⊕ FF), and injected parity errors with character repetition (EMV Book 1 §9.2.3) in
+/// both directions: [`SimT0::rx_parity`] (the card receives a terminal character with a parity
+/// error, signals it, and expects the repetition) and [`SimT0::tx_parity`] (a card character
+/// reaches the terminal with a parity error; the card repeats it when the terminal signals).
+/// Injection applies to the character-level I/O ([`crate::link::ByteIo::send_char`],
+/// [`crate::link::ByteIo::recv_char`]) that [`crate::link::T0Link`] uses.
 #[derive(Clone, Debug)]
 pub struct SimT0<'a> {
     card: SimCard<'a>,
@@ -365,6 +370,15 @@ pub struct SimT0<'a> {
     pub null_bytes: bool,
     /// Ask for command data one byte at a time (INS ⊕ FF).
     pub one_byte: bool,
+    /// Terminal-to-card character transmissions (0-based, repetitions counted) that the card
+    /// receives with a parity error.
+    pub rx_parity: &'a [u16],
+    /// Card-to-terminal character transmissions (0-based, repetitions counted) that reach the
+    /// terminal with a parity error.
+    pub tx_parity: &'a [u16],
+    rx_count: u16,
+    tx_count: u16,
+    awaiting_signal: bool,
 }
 
 impl<'a> SimT0<'a> {
@@ -384,7 +398,44 @@ impl<'a> SimT0<'a> {
             plen: 0,
             null_bytes: false,
             one_byte: false,
+            rx_parity: &[],
+            tx_parity: &[],
+            rx_count: 0,
+            tx_count: 0,
+            awaiting_signal: false,
         }
+    }
+
+    /// Character transmissions so far, repetitions included: (terminal to card, card to
+    /// terminal).
+    pub const fn transmissions(&self) -> (u16, u16) {
+        (self.rx_count, self.tx_count)
+    }
+
+    fn accept(&mut self, b: u8) -> Result<(), Error> {
+        match self.state {
+            T0State::Header => {
+                *self.header.get_mut(self.hlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
+                self.hlen = self.hlen.saturating_add(1);
+                if self.hlen == 5 {
+                    self.hlen = 0;
+                    self.on_header()?;
+                }
+            }
+            T0State::Data { remaining } => {
+                *self.data.get_mut(self.dlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
+                self.dlen = self.dlen.saturating_add(1);
+                let left = remaining.saturating_sub(1);
+                self.state = T0State::Data { remaining: left };
+                if left == 0 {
+                    self.on_data_complete()?;
+                } else if self.one_byte {
+                    let ins = self.header[1];
+                    self.procedure(ins, true)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn put(&mut self, b: &[u8]) -> Result<(), Error> {
@@ -469,31 +520,7 @@ impl<'a> SimT0<'a> {
 
 impl crate::link::ByteIo for SimT0<'_> {
     fn send(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        for &b in bytes {
-            match self.state {
-                T0State::Header => {
-                    *self.header.get_mut(self.hlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
-                    self.hlen = self.hlen.saturating_add(1);
-                    if self.hlen == 5 {
-                        self.hlen = 0;
-                        self.on_header()?;
-                    }
-                }
-                T0State::Data { remaining } => {
-                    *self.data.get_mut(self.dlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
-                    self.dlen = self.dlen.saturating_add(1);
-                    let left = remaining.saturating_sub(1);
-                    self.state = T0State::Data { remaining: left };
-                    if left == 0 {
-                        self.on_data_complete()?;
-                    } else if self.one_byte {
-                        let ins = self.header[1];
-                        self.procedure(ins, true)?;
-                    }
-                }
-            }
-        }
-        Ok(())
+        bytes.iter().try_for_each(|&b| self.accept(b))
     }
 
     fn recv(&mut self) -> Result<Option<u8>, Error> {
@@ -505,6 +532,43 @@ impl crate::link::ByteIo for SimT0<'_> {
         let b = self.queue.get(self.qhead).copied();
         self.qhead = self.qhead.saturating_add(1);
         Ok(b)
+    }
+
+    fn send_char(&mut self, b: u8) -> Result<crate::link::Sent, Error> {
+        let k = self.rx_count;
+        self.rx_count = self.rx_count.saturating_add(1);
+        if self.rx_parity.contains(&k) {
+            // The card signals the error and discards the character.
+            return Ok(crate::link::Sent::ErrorSignalled);
+        }
+        self.accept(b)?;
+        Ok(crate::link::Sent::Accepted)
+    }
+
+    fn recv_char(&mut self) -> Result<Option<crate::link::Received>, Error> {
+        if core::mem::replace(&mut self.awaiting_signal, false) {
+            // The terminal kept a character that arrived with a parity error: the card goes on.
+            self.qhead = self.qhead.saturating_add(1);
+        }
+        if self.qhead >= self.qlen {
+            return self.recv().map(|b| b.map(crate::link::Received::Byte));
+        }
+        let k = self.tx_count;
+        self.tx_count = self.tx_count.saturating_add(1);
+        if self.tx_parity.contains(&k) {
+            self.awaiting_signal = true;
+            return Ok(Some(crate::link::Received::ParityError));
+        }
+        self.recv().map(|b| b.map(crate::link::Received::Byte))
+    }
+
+    fn signal_parity_error(&mut self) -> Result<(), Error> {
+        // The card sees the error signal: the character stays at the head of the queue and is
+        // sent again.
+        if !core::mem::replace(&mut self.awaiting_signal, false) {
+            return Err(Error::new(ErrorKind::Sequence, 0));
+        }
+        Ok(())
     }
 }
 
