@@ -489,6 +489,27 @@ pub fn directory_entries<'a>(
     Ok(n)
 }
 
+/// The DDF entries of a PSE directory record (`70` value): the `61` entries that carry a DDF
+/// name (`9D`, 5–16 bytes) and no ADF name (`4F`), in order (Book 1 §12.2.3, §12.3.2). The
+/// terminal selects each DDF and reads its directory in turn. Entries with another length are
+/// skipped; a malformed TLV structure is an error.
+pub fn directory_ddfs<'a>(data: &'a [u8], out: &mut dyn FnMut(&'a [u8])) -> Result<usize, Error> {
+    let mut n = 0usize;
+    for item in payproto_tlv::Walk::new(data, Config::EMV) {
+        let t = item?;
+        if t.tag != tag!(0x61) || child(&t, tag!(0x4F))?.is_some() {
+            continue;
+        }
+        let Some(ddf) = child(&t, tag!(0x9D))? else { continue };
+        if !(5..=16).contains(&ddf.len()) {
+            continue;
+        }
+        out(ddf);
+        n = n.saturating_add(1);
+    }
+    Ok(n)
+}
+
 /// The GET PROCESSING OPTIONS response (Book 3 §6.5.8.4), format 1 (`80`) or 2 (`77`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct GpoResponse<'a> {

@@ -6,7 +6,8 @@
 //! ## Layers
 //! - [`link`] — the card link layer of Book 1 / ISO 7816-3, sans-IO and byte-level: ATR with the
 //!   EMV acceptance rules and PPS ([`link::atr`]), T=0 procedure bytes, the case 1–4 mapping
-//!   and character repetition on parity errors ([`link::t0`]), T=1 blocks with chaining, IFS, WTX, resynchronisation ([`link::t1`]).
+//!   and character repetition on parity errors ([`link::t0`]), T=1 blocks with chaining, IFS,
+//!   WTX, resynchronisation ([`link::t1`]).
 //! - [`apdu`] — command builders and response parsers (SELECT/FCI, GPO, READ RECORD, GET DATA,
 //!   GENERATE AC, INTERNAL AUTHENTICATE, VERIFY, GET CHALLENGE, EXTERNAL AUTHENTICATE), typed
 //!   [`apdu::StatusWord`]s, the T=0 `61xx`/`6Cxx` helper and the blocking
@@ -96,7 +97,9 @@
 //!   then [`ErrorKind::Link`] (Book 1 §9.2.3 as read here; verify before certification).
 //! - **Selection**: SELECT PSE answered with anything but `9000` or `6A81` (e.g. `6283`, PSE
 //!   blocked) falls back to the AID list; `6A81` to the first SELECT means card blocked. Nested
-//!   DDFs (`9D`) are not followed. A malformed directory record is skipped. The final SELECT is
+//!   DDFs (`9D`) are followed depth-first up to three open directories (PSE + 2 levels), eight
+//!   DDF SELECTs, four DDFs per record, never a DDF already open; a record's ADF entries are
+//!   added before the DDFs it names are followed. A malformed directory record is skipped. The final SELECT is
 //!   always sent, even after the AID-list SELECT of the same application, and its DF name must
 //!   equal the candidate's AID. A terminal that cannot ask for confirmation drops candidates
 //!   that require it.

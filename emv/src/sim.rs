@@ -20,6 +20,10 @@ use crate::kernel::selection::{PPSE, PSE};
 /// A record: (SFI, record number, record bytes including the `70` template).
 pub type SimRecord<'a> = (u8, u8, &'a [u8]);
 
+/// A directory DDF below the PSE (Book 1 §12.2.3): (DDF name, SELECT response data (FCI with
+/// the directory SFI in `88`), directory records).
+pub type SimDdf<'a> = (&'a [u8], &'a [u8], &'a [SimRecord<'a>]);
+
 /// One application on the simulated card.
 #[derive(Copy, Clone, Debug)]
 pub struct SimApp<'a> {
@@ -55,6 +59,8 @@ pub struct Profile<'a> {
     pub pse: Option<(&'a [u8], &'a [SimRecord<'a>])>,
     /// The PPSE FCI; `None` = `6A82`.
     pub ppse: Option<&'a [u8]>,
+    /// Further directory DDFs, selected by name (entries `61 { 9D … }` of the directories).
+    pub ddfs: &'a [SimDdf<'a>],
     /// The applications.
     pub apps: &'a [SimApp<'a>],
     /// The card answers `6A81` to every SELECT (blocked card).
@@ -65,12 +71,19 @@ pub struct Profile<'a> {
     pub atc: u16,
 }
 
+/// The selected directory.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Dir {
+    Pse,
+    Ddf(usize),
+}
+
 /// The simulated card.
 #[derive(Clone, Debug)]
 pub struct SimCard<'a> {
     profile: Profile<'a>,
     selected: Option<usize>,
-    dir_selected: bool,
+    dir: Option<Dir>,
     last_select_index: Option<usize>,
     counts: [u8; 256],
     atc: u16,
@@ -83,7 +96,7 @@ impl<'a> SimCard<'a> {
         Self {
             profile,
             selected: None,
-            dir_selected: false,
+            dir: None,
             last_select_index: None,
             counts: [0; 256],
             atc: profile.atc,
@@ -115,10 +128,10 @@ impl<'a> SimCard<'a> {
             (0x00, 0xA4) => self.select(cmd, out),
             (0x00, 0xB2) => {
                 let sfi = cmd.p2 >> 3;
-                let records: &[SimRecord<'a>] = if self.dir_selected {
-                    self.profile.pse.map_or(&[], |p| p.1)
-                } else {
-                    self.app().map_or(&[], |a| a.records)
+                let records: &[SimRecord<'a>] = match self.dir {
+                    Some(Dir::Pse) => self.profile.pse.map_or(&[], |p| p.1),
+                    Some(Dir::Ddf(i)) => self.profile.ddfs.get(i).map_or(&[], |d| d.2),
+                    None => self.app().map_or(&[], |a| a.records),
                 };
                 if cmd.p2 & 0x07 != 0x04 {
                     return out.sw(0x6A86);
@@ -202,11 +215,19 @@ impl<'a> SimCard<'a> {
         if cmd.p2 == 0x00 && (name == PSE || name == PPSE) {
             self.selected = None;
             let fci = if name == PSE { self.profile.pse.map(|p| p.0) } else { self.profile.ppse };
-            self.dir_selected = name == PSE && fci.is_some();
+            self.dir = if name == PSE && fci.is_some() { Some(Dir::Pse) } else { None };
             return match fci {
                 Some(f) => out.data_ok(f),
                 None => out.sw(0x6A82),
             };
+        }
+        if cmd.p2 == 0x00
+            && let Some(i) = self.profile.ddfs.iter().position(|d| d.0 == name)
+        {
+            self.selected = None;
+            self.dir = Some(Dir::Ddf(i));
+            let fci = self.profile.ddfs.get(i).map_or(&[][..], |d| d.1);
+            return out.data_ok(fci);
         }
         let start = match cmd.p2 {
             0x00 => 0,
@@ -221,7 +242,7 @@ impl<'a> SimCard<'a> {
             .skip(start)
             .find(|(_, a)| a.aid.len() >= name.len() && a.aid.starts_with(name))
             .map(|(i, _)| i);
-        self.dir_selected = false;
+        self.dir = None;
         match found {
             Some(i) => {
                 self.last_select_index = Some(i);
