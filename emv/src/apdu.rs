@@ -690,19 +690,34 @@ pub enum T0Next {
 
 /// The `61xx` / `6Cxx` helper: feed each raw response; it collects data in a caller buffer and
 /// says what to send next. Any transport can use it (PC/SC, a UART driver, the simulator).
+///
+/// Made with [`T0Helper::for_command`], it also applies EMV Book 1 §9.3.1.3 to case 4
+/// commands: a warning (`62xx`/`63xx`) without data in answer to the command itself is followed
+/// by GET RESPONSE (Le `00`), and the data it returns comes back with the *warning* status.
+/// `6Cxx` in answer to a GET RESPONSE repeats the GET RESPONSE with Le = xx. If the GET
+/// RESPONSE brings no data (any status but `61xx`/`6Cxx`/`9000`), the warning is returned
+/// without data.
 #[derive(Clone, Debug, Default)]
 pub struct T0Helper {
     len: usize,
     rounds: u8,
+    case4: bool,
+    warning: Option<StatusWord>,
+    after_get_response: bool,
 }
 
 impl T0Helper {
     /// The most GET RESPONSE / resend rounds before giving up (a card looping on `61xx`).
     pub const MAX_ROUNDS: u8 = 32;
 
-    /// A fresh helper for one command.
+    /// A fresh helper for one command of unknown case (no case-4 warning handling).
     pub const fn new() -> Self {
-        Self { len: 0, rounds: 0 }
+        Self { len: 0, rounds: 0, case4: false, warning: None, after_get_response: false }
+    }
+
+    /// A fresh helper for `cmd`, with the case-4 warning rule when `cmd` is case 4.
+    pub fn for_command(cmd: &Command<'_>) -> Self {
+        Self { case4: cmd.case() == Case::Case4, ..Self::new() }
     }
 
     /// Feeds one response APDU; data is appended to `acc`.
@@ -714,15 +729,21 @@ impl T0Helper {
             .ok_or(Error::new(ErrorKind::BufferTooSmall, self.len))?
             .copy_from_slice(resp.data);
         self.len = end;
+        let first = self.rounds == 0;
         let next = match resp.sw {
             StatusWord::MoreData(n) => T0Next::GetResponse(n),
             StatusWord::WrongLe(n) => {
                 // The data of a 6Cxx answer (none, normally) is discarded: the resend repeats it.
                 self.len = self.len.saturating_sub(resp.data.len());
-                T0Next::Resend(n)
+                if self.after_get_response { T0Next::GetResponse(n) } else { T0Next::Resend(n) }
             }
-            sw => return Ok(T0Next::Done { len: self.len, sw }),
+            sw if self.case4 && first && sw.is_warning() && resp.data.is_empty() => {
+                self.warning = Some(sw);
+                T0Next::GetResponse(0)
+            }
+            sw => return Ok(T0Next::Done { len: self.len, sw: self.warning.unwrap_or(sw) }),
         };
+        self.after_get_response = matches!(next, T0Next::GetResponse(_));
         self.rounds = self.rounds.saturating_add(1);
         if self.rounds > Self::MAX_ROUNDS {
             return Err(Error::new(ErrorKind::Sequence, 0));
@@ -745,7 +766,7 @@ pub fn exchange<'b, T: CardTransport + ?Sized>(
 ) -> Result<Response<'b>, Error> {
     let mut capdu = [0u8; 261];
     let mut rapdu = [0u8; 258];
-    let mut helper = T0Helper::new();
+    let mut helper = T0Helper::for_command(cmd);
     let mut current = *cmd;
     loop {
         let n = current.encode(&mut capdu)?;

@@ -92,7 +92,9 @@
 //!   identifies the terminal, not the cardholder. `9F61` (PBOC cardholder ID) is masked.
 //! - **ATR**: TB2 is rejected, any TC1 accepted, TC2 must be `0A`, TB3 is required for T=1, TC3
 //!   must select LRC (Book 1 §8.3 as summarised in [`link::atr`]; verify before certification).
-//! - **T=0 case 4**: Le is not sent; the response comes through `61xx` + GET RESPONSE.
+//! - **T=0 case 4**: Le is not sent; the response comes through `61xx` + GET RESPONSE. A
+//!   warning (`62xx`/`63xx`) without data is followed by GET RESPONSE (Le `00`) and the data is
+//!   returned with the warning (Book 1 §9.3.1.3); if GET RESPONSE fails, the warning alone.
 //! - **T=0 character repetition**: at most 4 repetitions of a character (5 transmissions),
 //!   then [`ErrorKind::Link`] (Book 1 §9.2.3 as read here; verify before certification).
 //! - **Selection**: SELECT PSE answered with anything but `9000` or `6A81` (e.g. `6283`, PSE

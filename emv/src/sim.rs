@@ -366,7 +366,8 @@ enum T0State {
 }
 
 /// The simulated card behind a T=0 byte link ([`crate::link::ByteIo`]): card-side procedure
-/// bytes, `61xx` for case 4, `6Cxx` for a wrong Le, GET RESPONSE. Options exercise the
+/// bytes, `61xx` for case 4 (or the `62xx`/`63xx` warning itself, the data following with
+/// GET RESPONSE, Book 1 §9.3.1.3), `6Cxx` for a wrong Le, GET RESPONSE. Options exercise the
 /// terminal: NULL procedure bytes before each procedure byte, one-byte-at-a-time transfer
 /// (INS ⊕ FF), and injected parity errors with character repetition (EMV Book 1 §9.2.3) in
 /// both directions: [`SimT0::rx_parity`] (the card receives a terminal character with a parity
@@ -533,6 +534,18 @@ impl<'a> SimT0<'a> {
                 .ok_or(Error::new(ErrorKind::Full, 0))?
                 .copy_from_slice(rapdu.get(..m).unwrap_or(&[]));
             self.plen = m;
+            let sw1 = rapdu.get(data_len).copied().unwrap_or(0);
+            if matches!(sw1, 0x62 | 0x63) {
+                // A case 4 command completed with a warning: the card sends the warning, and
+                // GET RESPONSE returns the data with 9000 (EMV Book 1 §9.3.1.3).
+                let sw = [sw1, rapdu.get(data_len.saturating_add(1)).copied().unwrap_or(0)];
+                let end = data_len.saturating_add(2);
+                self.pending
+                    .get_mut(data_len..end)
+                    .ok_or(Error::new(ErrorKind::Full, 0))?
+                    .copy_from_slice(&[0x90, 0x00]);
+                return self.put(&sw);
+            }
             return self.put(&[0x61, u8::try_from(data_len).unwrap_or(0)]);
         }
         self.put(rapdu.get(..m).unwrap_or(&[]))

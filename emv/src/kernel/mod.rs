@@ -54,7 +54,7 @@ pub fn drive<P: Phase, T: CardTransport + ?Sized>(
         };
         let original = capdu;
         let cmd = Command::parse(original.get(..n).unwrap_or(&[]))?;
-        let mut helper = T0Helper::new();
+        let mut helper = T0Helper::for_command(&cmd);
         let mut current = cmd;
         let mut buf = [0u8; 261];
         let (len, sw) = loop {
