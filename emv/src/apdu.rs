@@ -14,9 +14,11 @@ use payproto_tlv::{Config, Content, Reader, Tag, find_path, tag};
 
 use crate::data::{Afl, Aip, Cid};
 use crate::error::{Error, ErrorKind};
+use crate::redact::{Len, OptLen, OptTags, Tags};
 
-/// A command APDU (short form).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A command APDU (short form). `Debug` shows the header, Lc and Le, not the data (a VERIFY
+/// carries a PIN block, other commands transaction data).
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Command<'a> {
     /// Class byte.
     pub cla: u8,
@@ -30,6 +32,19 @@ pub struct Command<'a> {
     pub data: &'a [u8],
     /// Expected length: `None` = no Le; `Some(0)` = up to 256 bytes.
     pub le: Option<u8>,
+}
+
+impl fmt::Debug for Command<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Command")
+            .field("cla", &self.cla)
+            .field("ins", &self.ins)
+            .field("p1", &self.p1)
+            .field("p2", &self.p2)
+            .field("data", &Len(self.data))
+            .field("le", &self.le)
+            .finish()
+    }
 }
 
 /// The ISO 7816-4 command cases.
@@ -324,13 +339,19 @@ impl fmt::Display for StatusWord {
     }
 }
 
-/// A response APDU: data and status word.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A response APDU: data and status word. `Debug` shows the data's length only.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Response<'a> {
     /// Response data.
     pub data: &'a [u8],
     /// Status word.
     pub sw: StatusWord,
+}
+
+impl fmt::Debug for Response<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response").field("data", &Len(self.data)).field("sw", &self.sw).finish()
+    }
 }
 
 impl<'a> Response<'a> {
@@ -373,7 +394,8 @@ fn child<'a>(parent: &payproto_tlv::Tlv<'a>, want: Tag) -> Result<Option<&'a [u8
 }
 
 /// File Control Information returned by SELECT (Book 1 §11.3.4): `6F` with `84` and `A5`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows lengths and tags, not values.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Fci<'a> {
     /// DF name (`84`).
     pub df_name: &'a [u8],
@@ -395,6 +417,23 @@ pub struct Fci<'a> {
     pub discretionary: Option<&'a [u8]>,
     /// The whole `A5` value.
     pub proprietary: &'a [u8],
+}
+
+impl fmt::Debug for Fci<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fci")
+            .field("df_name", &Len(self.df_name))
+            .field("label", &OptLen(self.label))
+            .field("priority", &self.priority)
+            .field("pdol", &OptLen(self.pdol))
+            .field("language", &OptLen(self.language))
+            .field("code_table", &self.code_table)
+            .field("preferred_name", &OptLen(self.preferred_name))
+            .field("sfi", &self.sfi)
+            .field("discretionary", &OptTags(self.discretionary))
+            .field("proprietary", &Tags(self.proprietary))
+            .finish()
+    }
 }
 
 impl<'a> Fci<'a> {
@@ -444,7 +483,8 @@ impl<'a> Fci<'a> {
 }
 
 /// One application in a directory record (`61` template, Book 1 §12.2.3) or in the PPSE FCI.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows lengths, not values.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct DirectoryEntry<'a> {
     /// ADF name (`4F`), 5–16 bytes.
     pub adf_name: &'a [u8],
@@ -454,6 +494,17 @@ pub struct DirectoryEntry<'a> {
     pub preferred_name: Option<&'a [u8]>,
     /// Application priority indicator (`87`).
     pub priority: Option<u8>,
+}
+
+impl fmt::Debug for DirectoryEntry<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DirectoryEntry")
+            .field("adf_name", &Len(self.adf_name))
+            .field("label", &OptLen(self.label))
+            .field("preferred_name", &OptLen(self.preferred_name))
+            .field("priority", &self.priority)
+            .finish()
+    }
 }
 
 /// The `61` entries of a PSE directory record (`70` template) or of a PPSE FCI (`BF0C`).
@@ -511,7 +562,8 @@ pub fn directory_ddfs<'a>(data: &'a [u8], out: &mut dyn FnMut(&'a [u8])) -> Resu
 }
 
 /// The GET PROCESSING OPTIONS response (Book 3 §6.5.8.4), format 1 (`80`) or 2 (`77`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows the AIP, the AFL's length and the template's tags, not their values.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct GpoResponse<'a> {
     /// Application Interchange Profile.
     pub aip: Aip,
@@ -519,6 +571,16 @@ pub struct GpoResponse<'a> {
     pub afl: Option<Afl<'a>>,
     /// For format 2: the whole `77` value (other data objects to store).
     pub template: Option<&'a [u8]>,
+}
+
+impl fmt::Debug for GpoResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GpoResponse")
+            .field("aip", &self.aip)
+            .field("afl", &OptLen(self.afl.map(|a| a.as_bytes())))
+            .field("template", &OptTags(self.template))
+            .finish()
+    }
 }
 
 impl<'a> GpoResponse<'a> {
@@ -550,13 +612,23 @@ impl<'a> GpoResponse<'a> {
     }
 }
 
-/// A READ RECORD response: the record must be one `70` template (Book 3 §6.5.11.4).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A READ RECORD response: the record must be one `70` template (Book 3 §6.5.11.4). `Debug`
+/// shows tags and lengths only (records hold the PAN, track 2, the cardholder name).
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Record<'a> {
     /// The value of `70`.
     pub value: &'a [u8],
     /// The whole template (tag, length and value), as ODA needs it for SFI 11–30.
     pub template: &'a [u8],
+}
+
+impl fmt::Debug for Record<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Record")
+            .field("value", &Tags(self.value))
+            .field("template", &Len(self.template))
+            .finish()
+    }
 }
 
 impl<'a> Record<'a> {
@@ -572,8 +644,9 @@ impl<'a> Record<'a> {
     }
 }
 
-/// The GENERATE AC response (Book 3 §6.5.5.4).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// The GENERATE AC response (Book 3 §6.5.5.4). `Debug` shows the CID and ATC, and lengths
+/// and tags for the rest (never the cryptogram).
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct GenAcResponse<'a> {
     /// Cryptogram Information Data.
     pub cid: Cid,
@@ -587,6 +660,19 @@ pub struct GenAcResponse<'a> {
     pub sdad: Option<&'a [u8]>,
     /// For format 2: the whole `77` value.
     pub template: Option<&'a [u8]>,
+}
+
+impl fmt::Debug for GenAcResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GenAcResponse")
+            .field("cid", &self.cid)
+            .field("atc", &self.atc)
+            .field("cryptogram", &OptLen(self.cryptogram.as_ref().map(<[u8; 8]>::as_slice)))
+            .field("iad", &OptLen(self.iad))
+            .field("sdad", &OptLen(self.sdad))
+            .field("template", &OptTags(self.template))
+            .finish()
+    }
 }
 
 impl<'a> GenAcResponse<'a> {

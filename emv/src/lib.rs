@@ -33,7 +33,10 @@
 //!   (`sim::profiles::{VISA, MASTERCARD, UPI}`), and the strict APDU replay transport.
 //!
 //! PIN digits never pass through this crate: VERIFY takes a PIN block produced by the PIN entry
-//! device. The `alloc` and `std` features add nothing yet beyond enabling them in dependencies.
+//! device. `Debug` of the parsed views, commands and responses, the store, the kernel
+//! phases, the T=1 engine and the simulator shows lengths and tags, never value bytes (PCI DSS:
+//! `{:?}` output ends up in logs); [`data::Track2`] shows at most the BIN and the last four
+//! digits. The `alloc` and `std` features add nothing yet beyond enabling them in dependencies.
 //!
 //! ## Worked example
 //!
@@ -137,6 +140,7 @@ mod error;
 pub mod kernel;
 pub mod link;
 pub mod qr;
+mod redact;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;

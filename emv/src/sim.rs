@@ -16,6 +16,7 @@ pub mod profiles;
 use crate::apdu::{CardTransport, Command};
 use crate::error::{Error, ErrorKind};
 use crate::kernel::selection::{PPSE, PSE};
+use crate::redact::{Len, OptLen, Tags};
 
 /// A record: (SFI, record number, record bytes including the `70` template).
 pub type SimRecord<'a> = (u8, u8, &'a [u8]);
@@ -24,8 +25,8 @@ pub type SimRecord<'a> = (u8, u8, &'a [u8]);
 /// the directory SFI in `88`), directory records).
 pub type SimDdf<'a> = (&'a [u8], &'a [u8], &'a [SimRecord<'a>]);
 
-/// One application on the simulated card.
-#[derive(Copy, Clone, Debug)]
+/// One application on the simulated card. `Debug` shows sizes and tags, not the card data.
+#[derive(Copy, Clone)]
 pub struct SimApp<'a> {
     /// The ADF name.
     pub aid: &'a [u8],
@@ -41,6 +42,19 @@ pub struct SimApp<'a> {
     pub data: &'a [(u16, &'a [u8])],
 }
 
+impl core::fmt::Debug for SimApp<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimApp")
+            .field("aid", &Len(self.aid))
+            .field("fci", &Tags(self.fci))
+            .field("gpo", &Tags(self.gpo))
+            .field("records", &self.records.len())
+            .field("blocked", &self.blocked)
+            .field("data", &self.data.len())
+            .finish()
+    }
+}
+
 /// A status-word fault: the `nth` (0-based) command with this INS gets `sw` instead.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
@@ -52,8 +66,8 @@ pub struct Fault {
     pub sw: u16,
 }
 
-/// A card profile.
-#[derive(Copy, Clone, Debug)]
+/// A card profile. `Debug` shows sizes and tags, not the card data.
+#[derive(Copy, Clone)]
 pub struct Profile<'a> {
     /// The PSE: its FCI and directory records (SFI from the FCI); `None` = `6A82`.
     pub pse: Option<(&'a [u8], &'a [SimRecord<'a>])>,
@@ -71,6 +85,20 @@ pub struct Profile<'a> {
     pub atc: u16,
 }
 
+impl core::fmt::Debug for Profile<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Profile")
+            .field("pse_records", &self.pse.map(|p| p.1.len()))
+            .field("ppse", &OptLen(self.ppse))
+            .field("ddfs", &self.ddfs.len())
+            .field("apps", &self.apps)
+            .field("card_blocked", &self.card_blocked)
+            .field("faults", &self.faults)
+            .field("atc", &self.atc)
+            .finish()
+    }
+}
+
 /// The selected directory.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Dir {
@@ -79,7 +107,7 @@ enum Dir {
 }
 
 /// The simulated card.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimCard<'a> {
     profile: Profile<'a>,
     selected: Option<usize>,
@@ -88,6 +116,17 @@ pub struct SimCard<'a> {
     counts: [u8; 256],
     atc: u16,
     challenge: u8,
+}
+
+impl core::fmt::Debug for SimCard<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimCard")
+            .field("profile", &self.profile)
+            .field("selected", &self.selected)
+            .field("dir", &self.dir)
+            .field("atc", &self.atc)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SimCard<'a> {
@@ -303,12 +342,22 @@ impl CardTransport for SimCard<'_> {
     }
 }
 
-/// The APDU replay transport: strict, ordered.
-#[derive(Clone, Debug)]
+/// The APDU replay transport: strict, ordered. `Debug` shows the position, not the APDUs.
+#[derive(Clone)]
 pub struct Replay<'a> {
     pairs: &'a [(&'a [u8], &'a [u8])],
     at: usize,
     mismatch: Option<usize>,
+}
+
+impl core::fmt::Debug for Replay<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Replay")
+            .field("pairs", &self.pairs.len())
+            .field("at", &self.at)
+            .field("mismatch", &self.mismatch)
+            .finish()
+    }
 }
 
 impl<'a> Replay<'a> {
@@ -375,7 +424,7 @@ enum T0State {
 /// reaches the terminal with a parity error; the card repeats it when the terminal signals).
 /// Injection applies to the character-level I/O ([`crate::link::ByteIo::send_char`],
 /// [`crate::link::ByteIo::recv_char`]) that [`crate::link::T0Link`] uses.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimT0<'a> {
     card: SimCard<'a>,
     state: T0State,
@@ -401,6 +450,19 @@ pub struct SimT0<'a> {
     rx_count: u16,
     tx_count: u16,
     awaiting_signal: bool,
+}
+
+impl core::fmt::Debug for SimT0<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimT0")
+            .field("card", &self.card)
+            .field("state", &self.state)
+            .field("queued", &self.qlen.saturating_sub(self.qhead))
+            .field("null_bytes", &self.null_bytes)
+            .field("one_byte", &self.one_byte)
+            .field("transmissions", &self.transmissions())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SimT0<'a> {
@@ -610,7 +672,7 @@ impl crate::link::ByteIo for SimT0<'_> {
 /// blocks, chaining both ways (responses cut into blocks of at most `ifsd` bytes), IFS and
 /// RESYNCH handling, and fault injection: the replies numbered in `corrupt` get a wrong LRC,
 /// those in `drop` are never sent (the terminal times out).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimT1<'a> {
     card: SimCard<'a>,
     /// The terminal's receive size, i.e. the card's largest response block.
@@ -630,6 +692,18 @@ pub struct SimT1<'a> {
     pub corrupt: &'a [u16],
     /// Reply numbers (0-based) not sent at all.
     pub drop: &'a [u16],
+}
+
+impl core::fmt::Debug for SimT1<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimT1")
+            .field("card", &self.card)
+            .field("ifsd", &self.ifsd)
+            .field("ns", &self.ns)
+            .field("nr", &self.nr)
+            .field("replies", &self.replies)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SimT1<'a> {

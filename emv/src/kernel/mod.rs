@@ -115,7 +115,8 @@ enum Stage {
 /// candidate (the ICC data of the refused application is dropped from the store).
 ///
 /// The caller fills the store with the terminal data the PDOL may ask for before starting.
-#[derive(Debug)]
+///
+/// `Debug` shows the store's tags and the ODA buffer's size, never card data.
 pub struct ReadApplication<'t, 's, 'o, const C: usize, const N: usize, const B: usize> {
     selection: Selection<'t, C>,
     store: &'s mut TlvStore<N, B>,
@@ -123,6 +124,21 @@ pub struct ReadApplication<'t, 's, 'o, const C: usize, const N: usize, const B: 
     gpo: GpoCore,
     stage: Stage,
     selected: Option<Candidate>,
+}
+
+impl<const C: usize, const N: usize, const B: usize> core::fmt::Debug
+    for ReadApplication<'_, '_, '_, C, N, B>
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReadApplication")
+            .field("selection", &self.selection)
+            .field("store", &self.store)
+            .field("oda", &crate::redact::Len(self.oda))
+            .field("gpo", &self.gpo)
+            .field("stage", &self.stage)
+            .field("selected", &self.selected)
+            .finish()
+    }
 }
 
 impl<'t, 's, 'o, const C: usize, const N: usize, const B: usize> ReadApplication<'t, 's, 'o, C, N, B> {

@@ -169,8 +169,9 @@ enum State {
     Finished,
 }
 
-/// The selection phase, holding at most `N` candidates.
-#[derive(Clone, Debug)]
+/// The selection phase, holding at most `N` candidates. `Debug` shows the FCI's tags, not its
+/// values.
+#[derive(Clone)]
 pub struct Selection<'t, const N: usize> {
     aids: &'t [TerminalAid<'t>],
     method: Method,
@@ -182,6 +183,21 @@ pub struct Selection<'t, const N: usize> {
     first_select: bool,
     dirs: [Option<DirLevel>; MAX_DIRECTORY_DEPTH],
     ddfs_selected: u8,
+}
+
+impl<const N: usize> core::fmt::Debug for Selection<'_, N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Selection")
+            .field("aids", &self.aids)
+            .field("method", &self.method)
+            .field("can_confirm", &self.can_confirm)
+            .field("candidates", &self.candidates)
+            .field("state", &self.state)
+            .field("fci", &crate::redact::Tags(self.fci.get(..self.fci_len).unwrap_or(&[])))
+            .field("dirs", &self.dirs)
+            .field("ddfs_selected", &self.ddfs_selected)
+            .finish()
+    }
 }
 
 impl<'t, const N: usize> Selection<'t, N> {
