@@ -844,7 +844,8 @@ pub trait CardTransport {
     fn transmit(&mut self, capdu: &[u8], rapdu: &mut [u8]) -> Result<usize, Error>;
 }
 
-/// Sends `cmd` over `transport`, handling `61xx`/`6Cxx`; the response data is collected in `buf`.
+/// Sends `cmd` over `transport`, handling `61xx`/`6Cxx` and the case-4 warning rule of Book 1
+/// §9.3.1.3 ([`T0Helper::for_command`]); the response data is collected in `buf`.
 pub fn exchange<'b, T: CardTransport + ?Sized>(
     transport: &mut T,
     cmd: &Command<'_>,

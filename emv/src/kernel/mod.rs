@@ -38,7 +38,8 @@ pub(crate) fn send<T>(cmd: &Command<'_>, out: &mut [u8]) -> Result<Step<T>, Erro
     cmd.encode(out).map(Step::Send)
 }
 
-/// Runs `phase` to completion over `transport` (with T=0 `61xx`/`6Cxx` handling).
+/// Runs `phase` to completion over `transport` (with T=0 `61xx`/`6Cxx` handling and the case-4
+/// warning rule, as [`crate::apdu::exchange`]).
 pub fn drive<P: Phase, T: CardTransport + ?Sized>(
     phase: &mut P,
     transport: &mut T,
