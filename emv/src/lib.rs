@@ -104,7 +104,8 @@
 //!   blocked) falls back to the AID list; `6A81` to the first SELECT means card blocked. Nested
 //!   DDFs (`9D`) are followed depth-first up to three open directories (PSE + 2 levels), eight
 //!   DDF SELECTs, four DDFs per record, never a DDF already open; a record's ADF entries are
-//!   added before the DDFs it names are followed. A malformed directory record is skipped. The final SELECT is
+//!   added before the DDFs it names are followed; the parent directory is SELECTed again
+//!   before its next record is read. A malformed directory record is skipped. The final SELECT is
 //!   always sent, even after the AID-list SELECT of the same application, and its DF name must
 //!   equal the candidate's AID. A terminal that cannot ask for confirmation drops candidates
 //!   that require it.

@@ -544,7 +544,8 @@ const DDF_A_REC_1: &str = "7014 6112 4F07A0000000032010 5004454C4543 870101";
 #[test]
 fn nested_ddf_replay() {
     // The command order follows Book 1 §12.3.2: PSE record 1, the DDF it names, the DDF's
-    // records until 6A83, back to PSE record 2 (6A83), then the final SELECT of the
+    // records until 6A83, back to the PSE (SELECTed again: READ RECORD's SFI refers to the
+    // current DF, ISO/IEC 7816-4) and its record 2 (6A83), then the final SELECT of the
     // highest-priority candidate — which only the nested directory lists.
     let pairs = leak_pairs(vec![
         (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
@@ -552,6 +553,7 @@ fn nested_ddf_replay() {
         (h("00A4040008D27600002544444600").to_vec(), [h(DDF_A_FCI), h("9000")].concat()),
         (h("00B2011400").to_vec(), [h(DDF_A_REC_1), h("9000")].concat()),
         (h("00B2021400").to_vec(), h("6A83").to_vec()),
+        (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
         (h("00B2020C00").to_vec(), h("6A83").to_vec()),
         (h("00A4040007A000000003201000").to_vec(), [h(FCI_ELEC), h("9000")].concat()),
     ]);
@@ -578,6 +580,7 @@ fn nested_ddf_loop_is_not_followed() {
         (h("00A4040008D27600002544444600").to_vec(), [h(DDF_A_FCI), h("9000")].concat()),
         (h("00B2011400").to_vec(), [h(loop_rec), h("9000")].concat()),
         (h("00B2021400").to_vec(), h("6A83").to_vec()),
+        (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
         (h("00B2020C00").to_vec(), h("6A83").to_vec()),
         (h("00A4040007A000000003101000").to_vec(), [h(FCI_VISA), h("9000")].concat()),
     ]);
@@ -590,9 +593,10 @@ fn nested_ddf_loop_is_not_followed() {
 }
 
 fn nested_profile() -> Profile<'static> {
-    // PSE → DDF A → DDF B → DDF C. PSE lists VISA and A; A lists B; B lists ELEC and C; C lists
-    // A0000000033010. With the bound of three open directories (PSE + 2 nested levels), C is
-    // never selected.
+    // PSE → DDF A → DDF B → DDF C. PSE record 1 lists VISA and A, record 2 lists PLUS
+    // (A0000000038010, priority 3); A lists B; B lists ELEC and C; C lists A0000000033010. With
+    // the bound of three open directories (PSE + 2 nested levels), C is never selected; PSE
+    // record 2 is read after the nested directories (the PSE re-selected).
     let ddf_b = "D276000025444447";
     let ddf_c = "D276000025444448";
     let a_rec = "700C 610A 9D08D276000025444447";
@@ -602,8 +606,13 @@ fn nested_profile() -> Profile<'static> {
         app("A0000000031010", FCI_VISA),
         app("A0000000032010", FCI_ELEC),
         app("A0000000033010", "6F148407A0000000033010A5095004494E5452870101"),
+        app("A0000000038010", "6F148407A0000000038010A5095004504C5553870103"),
     ]);
-    p.pse = Some((h(PSE_FCI), Box::leak(vec![(1u8, 1u8, h(PSE_REC_1))].into_boxed_slice())));
+    let pse_rec_2 = "7014 6112 4F07A0000000038010 5004504C5553 870103";
+    p.pse = Some((
+        h(PSE_FCI),
+        Box::leak(vec![(1u8, 1u8, h(PSE_REC_1)), (1, 2, h(pse_rec_2))].into_boxed_slice()),
+    ));
     p.ddfs = Box::leak(
         vec![
             (h(DDF_A), h(DDF_A_FCI), &*Box::leak(vec![(2u8, 1u8, h(a_rec))].into_boxed_slice())),
@@ -630,9 +639,12 @@ fn nested_ddfs_on_simulator_with_depth_bound() {
     let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
     let mut card = SimCard::new(nested_profile());
     let (o, cands) = select(&mut card, &aids, Method::Pse, false);
-    // ELEC (two levels down, priority 1) before VISA (priority 2); C's application is beyond
-    // the depth bound.
-    assert_eq!(cands, [h("A0000000032010").to_vec(), h("A0000000031010").to_vec()]);
+    // ELEC (two levels down, priority 1), VISA (2), PLUS (3, PSE record 2); C's application is
+    // beyond the depth bound.
+    assert_eq!(
+        cands,
+        [h("A0000000032010").to_vec(), h("A0000000031010").to_vec(), h("A0000000038010").to_vec()]
+    );
     assert!(matches!(o, Outcome::Selected(c) if c.adf_name() == h("A0000000032010")));
     // The same card through the T=0 byte link, and on to the records.
     let mut link = T0Link::new(SimT0::new(SimCard::new(nested_profile())));

@@ -9,7 +9,9 @@
 //!   matches a terminal AID (exactly, or by prefix when that AID allows partial selection) become
 //!   candidates. Entries naming a DDF (`9D`, Book 1 §12.3.2) are followed: the terminal SELECTs
 //!   the DDF and reads its directory (SFI from its FCI) from record 1 until `6A83`, adding its
-//!   entries, then resumes the directory it came from. Bounds (no unbounded recursion): at
+//!   entries, then resumes the directory it came from — re-SELECTing it by name first, since a
+//!   READ RECORD SFI refers to the current DF (ISO/IEC 7816-4 §7.3.1) and the DDF SELECT changed
+//!   it; a parent that no longer answers `9000` is abandoned like an ended directory. Bounds (no unbounded recursion): at
 //!   most [`MAX_DIRECTORY_DEPTH`] directories open at once (the PSE and two nested DDF levels;
 //!   deeper DDF entries are ignored), at most [`MAX_DDFS`] DDF SELECTs per selection, at most
 //!   [`MAX_DDFS_PER_RECORD`] DDF entries followed per record, and a DDF whose name is already
@@ -164,6 +166,7 @@ enum State {
     SelectDir,
     ReadDir { sfi: u8, record: u8 },
     SelectDdf(Name),
+    Reselect,
     SelectAid { index: usize, nexts: u8 },
     Final,
     Finished,
@@ -319,6 +322,14 @@ impl<'t, const N: usize> Selection<'t, N> {
         }
     }
 
+    /// Back to the open directory after the current DF changed (a DDF was selected): SELECT it
+    /// by name, then go on with [`Self::dir_next`].
+    fn reselect(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        let Some(top) = self.top_dir().copied() else { return self.dir_next(out) };
+        self.state = State::Reselect;
+        send(&Command::select(top.name.get(), false), out)
+    }
+
     fn has_candidates(&self) -> bool {
         self.candidates.iter().any(Option::is_some)
     }
@@ -458,9 +469,17 @@ impl<const N: usize> Phase for Selection<'_, N> {
                     }
                     return self.dir_next(out);
                 }
-                // The end of this directory (6A83, or any error): back to the one above.
+                // The end of this directory (6A83, or any error): back to the one above, which
+                // is SELECTed again when this was a DDF.
                 self.close_dir();
-                self.dir_next(out)
+                if self.top_dir().is_some() { self.reselect(out) } else { self.dir_next(out) }
+            }
+            State::Reselect => {
+                if r.sw.is_ok() {
+                    return self.dir_next(out);
+                }
+                self.close_dir();
+                if self.top_dir().is_some() { self.reselect(out) } else { self.dir_next(out) }
             }
             State::SelectDdf(name) => {
                 let sfi = if r.sw.is_ok() { Fci::parse(r.data).ok().and_then(|f| f.sfi) } else { None };
@@ -469,7 +488,8 @@ impl<const N: usize> Phase for Selection<'_, N> {
                 {
                     return Ok(step);
                 }
-                self.dir_next(out)
+                // A DDF that was selected but cannot be read changed the current DF.
+                if r.sw.is_ok() { self.reselect(out) } else { self.dir_next(out) }
             }
             State::SelectAid { index, nexts } => {
                 let aid = self.aids.get(index).copied().ok_or(Error::new(ErrorKind::Sequence, 0))?;
