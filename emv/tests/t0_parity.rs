@@ -1,6 +1,7 @@
 //! T=0 character repetition on parity errors, both directions, through the byte-level loop.
 //!
-//! Source: EMV 4.4 Book 1 §9.2.3 "Error Detection and Correction for T=0" (with ISO/IEC 7816-3
+//! Source: EMV 4.4 Book 1 §9.2.2 (character protocol T=0) and §9.2.3 "Error Detection and
+//! Correction for T=0" (with ISO/IEC 7816-3
 //! §7.3 "Error signal and character repetition"): a receiver that detects a parity error
 //! signals it (I/O low during the guard time) and the sender repeats the character; a character
 //! is repeated at most 4 times, i.e. 5 transmissions in all, after which the terminal
