@@ -14,9 +14,11 @@ use payproto_tlv::{Config, Content, Reader, Tag, find_path, tag};
 
 use crate::data::{Afl, Aip, Cid};
 use crate::error::{Error, ErrorKind};
+use crate::redact::{Len, OptLen, OptTags, Tags};
 
-/// A command APDU (short form).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A command APDU (short form). `Debug` shows the header, Lc and Le, not the data (a VERIFY
+/// carries a PIN block, other commands transaction data).
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Command<'a> {
     /// Class byte.
     pub cla: u8,
@@ -30,6 +32,19 @@ pub struct Command<'a> {
     pub data: &'a [u8],
     /// Expected length: `None` = no Le; `Some(0)` = up to 256 bytes.
     pub le: Option<u8>,
+}
+
+impl fmt::Debug for Command<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Command")
+            .field("cla", &self.cla)
+            .field("ins", &self.ins)
+            .field("p1", &self.p1)
+            .field("p2", &self.p2)
+            .field("data", &Len(self.data))
+            .field("le", &self.le)
+            .finish()
+    }
 }
 
 /// The ISO 7816-4 command cases.
@@ -324,13 +339,19 @@ impl fmt::Display for StatusWord {
     }
 }
 
-/// A response APDU: data and status word.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A response APDU: data and status word. `Debug` shows the data's length only.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Response<'a> {
     /// Response data.
     pub data: &'a [u8],
     /// Status word.
     pub sw: StatusWord,
+}
+
+impl fmt::Debug for Response<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response").field("data", &Len(self.data)).field("sw", &self.sw).finish()
+    }
 }
 
 impl<'a> Response<'a> {
@@ -373,7 +394,8 @@ fn child<'a>(parent: &payproto_tlv::Tlv<'a>, want: Tag) -> Result<Option<&'a [u8
 }
 
 /// File Control Information returned by SELECT (Book 1 §11.3.4): `6F` with `84` and `A5`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows lengths and tags, not values.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Fci<'a> {
     /// DF name (`84`).
     pub df_name: &'a [u8],
@@ -395,6 +417,23 @@ pub struct Fci<'a> {
     pub discretionary: Option<&'a [u8]>,
     /// The whole `A5` value.
     pub proprietary: &'a [u8],
+}
+
+impl fmt::Debug for Fci<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fci")
+            .field("df_name", &Len(self.df_name))
+            .field("label", &OptLen(self.label))
+            .field("priority", &self.priority)
+            .field("pdol", &OptLen(self.pdol))
+            .field("language", &OptLen(self.language))
+            .field("code_table", &self.code_table)
+            .field("preferred_name", &OptLen(self.preferred_name))
+            .field("sfi", &self.sfi)
+            .field("discretionary", &OptTags(self.discretionary))
+            .field("proprietary", &Tags(self.proprietary))
+            .finish()
+    }
 }
 
 impl<'a> Fci<'a> {
@@ -444,7 +483,8 @@ impl<'a> Fci<'a> {
 }
 
 /// One application in a directory record (`61` template, Book 1 §12.2.3) or in the PPSE FCI.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows lengths, not values.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct DirectoryEntry<'a> {
     /// ADF name (`4F`), 5–16 bytes.
     pub adf_name: &'a [u8],
@@ -454,6 +494,17 @@ pub struct DirectoryEntry<'a> {
     pub preferred_name: Option<&'a [u8]>,
     /// Application priority indicator (`87`).
     pub priority: Option<u8>,
+}
+
+impl fmt::Debug for DirectoryEntry<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DirectoryEntry")
+            .field("adf_name", &Len(self.adf_name))
+            .field("label", &OptLen(self.label))
+            .field("preferred_name", &OptLen(self.preferred_name))
+            .field("priority", &self.priority)
+            .finish()
+    }
 }
 
 /// The `61` entries of a PSE directory record (`70` template) or of a PPSE FCI (`BF0C`).
@@ -489,8 +540,30 @@ pub fn directory_entries<'a>(
     Ok(n)
 }
 
+/// The DDF entries of a PSE directory record (`70` value): the `61` entries that carry a DDF
+/// name (`9D`, 5–16 bytes) and no ADF name (`4F`), in order (Book 1 §12.2.3, §12.3.2). The
+/// terminal selects each DDF and reads its directory in turn. Entries with another length are
+/// skipped; a malformed TLV structure is an error.
+pub fn directory_ddfs<'a>(data: &'a [u8], out: &mut dyn FnMut(&'a [u8])) -> Result<usize, Error> {
+    let mut n = 0usize;
+    for item in payproto_tlv::Walk::new(data, Config::EMV) {
+        let t = item?;
+        if t.tag != tag!(0x61) || child(&t, tag!(0x4F))?.is_some() {
+            continue;
+        }
+        let Some(ddf) = child(&t, tag!(0x9D))? else { continue };
+        if !(5..=16).contains(&ddf.len()) {
+            continue;
+        }
+        out(ddf);
+        n = n.saturating_add(1);
+    }
+    Ok(n)
+}
+
 /// The GET PROCESSING OPTIONS response (Book 3 §6.5.8.4), format 1 (`80`) or 2 (`77`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows the AIP, the AFL's length and the template's tags, not their values.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct GpoResponse<'a> {
     /// Application Interchange Profile.
     pub aip: Aip,
@@ -498,6 +571,16 @@ pub struct GpoResponse<'a> {
     pub afl: Option<Afl<'a>>,
     /// For format 2: the whole `77` value (other data objects to store).
     pub template: Option<&'a [u8]>,
+}
+
+impl fmt::Debug for GpoResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GpoResponse")
+            .field("aip", &self.aip)
+            .field("afl", &OptLen(self.afl.map(|a| a.as_bytes())))
+            .field("template", &OptTags(self.template))
+            .finish()
+    }
 }
 
 impl<'a> GpoResponse<'a> {
@@ -529,13 +612,23 @@ impl<'a> GpoResponse<'a> {
     }
 }
 
-/// A READ RECORD response: the record must be one `70` template (Book 3 §6.5.11.4).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A READ RECORD response: the record must be one `70` template (Book 3 §6.5.11.4). `Debug`
+/// shows tags and lengths only (records hold the PAN, track 2, the cardholder name).
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Record<'a> {
     /// The value of `70`.
     pub value: &'a [u8],
     /// The whole template (tag, length and value), as ODA needs it for SFI 11–30.
     pub template: &'a [u8],
+}
+
+impl fmt::Debug for Record<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Record")
+            .field("value", &Tags(self.value))
+            .field("template", &Len(self.template))
+            .finish()
+    }
 }
 
 impl<'a> Record<'a> {
@@ -551,8 +644,9 @@ impl<'a> Record<'a> {
     }
 }
 
-/// The GENERATE AC response (Book 3 §6.5.5.4).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// The GENERATE AC response (Book 3 §6.5.5.4). `Debug` shows the CID and ATC, and lengths
+/// and tags for the rest (never the cryptogram).
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct GenAcResponse<'a> {
     /// Cryptogram Information Data.
     pub cid: Cid,
@@ -566,6 +660,19 @@ pub struct GenAcResponse<'a> {
     pub sdad: Option<&'a [u8]>,
     /// For format 2: the whole `77` value.
     pub template: Option<&'a [u8]>,
+}
+
+impl fmt::Debug for GenAcResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GenAcResponse")
+            .field("cid", &self.cid)
+            .field("atc", &self.atc)
+            .field("cryptogram", &OptLen(self.cryptogram.as_ref().map(<[u8; 8]>::as_slice)))
+            .field("iad", &OptLen(self.iad))
+            .field("sdad", &OptLen(self.sdad))
+            .field("template", &OptTags(self.template))
+            .finish()
+    }
 }
 
 impl<'a> GenAcResponse<'a> {
@@ -669,19 +776,34 @@ pub enum T0Next {
 
 /// The `61xx` / `6Cxx` helper: feed each raw response; it collects data in a caller buffer and
 /// says what to send next. Any transport can use it (PC/SC, a UART driver, the simulator).
+///
+/// Made with [`T0Helper::for_command`], it also applies EMV Book 1 §9.3.1.3 to case 4
+/// commands: a warning (`62xx`/`63xx`) without data in answer to the command itself is followed
+/// by GET RESPONSE (Le `00`), and the data it returns comes back with the *warning* status.
+/// `6Cxx` in answer to a GET RESPONSE repeats the GET RESPONSE with Le = xx. If the GET
+/// RESPONSE brings no data (any status but `61xx`/`6Cxx`/`9000`), the warning is returned
+/// without data.
 #[derive(Clone, Debug, Default)]
 pub struct T0Helper {
     len: usize,
     rounds: u8,
+    case4: bool,
+    warning: Option<StatusWord>,
+    after_get_response: bool,
 }
 
 impl T0Helper {
     /// The most GET RESPONSE / resend rounds before giving up (a card looping on `61xx`).
     pub const MAX_ROUNDS: u8 = 32;
 
-    /// A fresh helper for one command.
+    /// A fresh helper for one command of unknown case (no case-4 warning handling).
     pub const fn new() -> Self {
-        Self { len: 0, rounds: 0 }
+        Self { len: 0, rounds: 0, case4: false, warning: None, after_get_response: false }
+    }
+
+    /// A fresh helper for `cmd`, with the case-4 warning rule when `cmd` is case 4.
+    pub fn for_command(cmd: &Command<'_>) -> Self {
+        Self { case4: cmd.case() == Case::Case4, ..Self::new() }
     }
 
     /// Feeds one response APDU; data is appended to `acc`.
@@ -693,15 +815,21 @@ impl T0Helper {
             .ok_or(Error::new(ErrorKind::BufferTooSmall, self.len))?
             .copy_from_slice(resp.data);
         self.len = end;
+        let first = self.rounds == 0;
         let next = match resp.sw {
             StatusWord::MoreData(n) => T0Next::GetResponse(n),
             StatusWord::WrongLe(n) => {
                 // The data of a 6Cxx answer (none, normally) is discarded: the resend repeats it.
                 self.len = self.len.saturating_sub(resp.data.len());
-                T0Next::Resend(n)
+                if self.after_get_response { T0Next::GetResponse(n) } else { T0Next::Resend(n) }
             }
-            sw => return Ok(T0Next::Done { len: self.len, sw }),
+            sw if self.case4 && first && sw.is_warning() && resp.data.is_empty() => {
+                self.warning = Some(sw);
+                T0Next::GetResponse(0)
+            }
+            sw => return Ok(T0Next::Done { len: self.len, sw: self.warning.unwrap_or(sw) }),
         };
+        self.after_get_response = matches!(next, T0Next::GetResponse(_));
         self.rounds = self.rounds.saturating_add(1);
         if self.rounds > Self::MAX_ROUNDS {
             return Err(Error::new(ErrorKind::Sequence, 0));
@@ -716,7 +844,8 @@ pub trait CardTransport {
     fn transmit(&mut self, capdu: &[u8], rapdu: &mut [u8]) -> Result<usize, Error>;
 }
 
-/// Sends `cmd` over `transport`, handling `61xx`/`6Cxx`; the response data is collected in `buf`.
+/// Sends `cmd` over `transport`, handling `61xx`/`6Cxx` and the case-4 warning rule of Book 1
+/// §9.3.1.3 ([`T0Helper::for_command`]); the response data is collected in `buf`.
 pub fn exchange<'b, T: CardTransport + ?Sized>(
     transport: &mut T,
     cmd: &Command<'_>,
@@ -724,7 +853,7 @@ pub fn exchange<'b, T: CardTransport + ?Sized>(
 ) -> Result<Response<'b>, Error> {
     let mut capdu = [0u8; 261];
     let mut rapdu = [0u8; 258];
-    let mut helper = T0Helper::new();
+    let mut helper = T0Helper::for_command(cmd);
     let mut current = *cmd;
     loop {
         let n = current.encode(&mut capdu)?;

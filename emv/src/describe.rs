@@ -16,12 +16,24 @@ use crate::data::{
 };
 use crate::dictionary::{self, Decode, Entry};
 
-/// A decoded value, displayable without allocation.
-#[derive(Copy, Clone, Debug)]
+/// A decoded value, displayable without allocation. `Debug` shows the tag's name and the
+/// value's length, never the value.
+#[derive(Copy, Clone)]
 pub struct Described<'a> {
     entry: &'static Entry,
     value: &'a [u8],
     unmasked: bool,
+}
+
+impl fmt::Debug for Described<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Described")
+            .field("tag", &format_args!("{:X}", self.entry.tag))
+            .field("name", &self.entry.name)
+            .field("value", &crate::redact::Len(self.value))
+            .field("unmasked", &self.unmasked)
+            .finish()
+    }
 }
 
 /// The dictionary entry and a displayable decode of `value` for `tag` (masked when sensitive).

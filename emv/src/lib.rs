@@ -5,8 +5,9 @@
 //!
 //! ## Layers
 //! - [`link`] — the card link layer of Book 1 / ISO 7816-3, sans-IO and byte-level: ATR with the
-//!   EMV acceptance rules and PPS ([`link::atr`]), T=0 procedure bytes and the case 1–4 mapping
-//!   ([`link::t0`]), T=1 blocks with chaining, IFS, WTX, resynchronisation ([`link::t1`]).
+//!   EMV acceptance rules and PPS ([`link::atr`]), T=0 procedure bytes, the case 1–4 mapping
+//!   and character repetition on parity errors ([`link::t0`]), T=1 blocks with chaining, IFS,
+//!   WTX, resynchronisation ([`link::t1`]).
 //! - [`apdu`] — command builders and response parsers (SELECT/FCI, GPO, READ RECORD, GET DATA,
 //!   GENERATE AC, INTERNAL AUTHENTICATE, VERIFY, GET CHALLENGE, EXTERNAL AUTHENTICATE), typed
 //!   [`apdu::StatusWord`]s, the T=0 `61xx`/`6Cxx` helper and the blocking
@@ -32,7 +33,10 @@
 //!   (`sim::profiles::{VISA, MASTERCARD, UPI}`), and the strict APDU replay transport.
 //!
 //! PIN digits never pass through this crate: VERIFY takes a PIN block produced by the PIN entry
-//! device. The `alloc` and `std` features add nothing yet beyond enabling them in dependencies.
+//! device. `Debug` of the parsed views, commands and responses, the store, the kernel
+//! phases, the T=1 engine and the simulator shows lengths and tags, never value bytes (PCI DSS:
+//! `{:?}` output ends up in logs); [`data::Track2`] shows at most the BIN and the last four
+//! digits. The `alloc` and `std` features add nothing yet beyond enabling them in dependencies.
 //!
 //! ## Worked example
 //!
@@ -91,10 +95,17 @@
 //!   identifies the terminal, not the cardholder. `9F61` (PBOC cardholder ID) is masked.
 //! - **ATR**: TB2 is rejected, any TC1 accepted, TC2 must be `0A`, TB3 is required for T=1, TC3
 //!   must select LRC (Book 1 §8.3 as summarised in [`link::atr`]; verify before certification).
-//! - **T=0 case 4**: Le is not sent; the response comes through `61xx` + GET RESPONSE.
+//! - **T=0 case 4**: Le is not sent; the response comes through `61xx` + GET RESPONSE. A
+//!   warning (`62xx`/`63xx`) without data is followed by GET RESPONSE (Le `00`) and the data is
+//!   returned with the warning (Book 1 §9.3.1.3); if GET RESPONSE fails, the warning alone.
+//! - **T=0 character repetition**: at most 4 repetitions of a character (5 transmissions),
+//!   then [`ErrorKind::Link`] (Book 1 §9.2.3 as read here; verify before certification).
 //! - **Selection**: SELECT PSE answered with anything but `9000` or `6A81` (e.g. `6283`, PSE
 //!   blocked) falls back to the AID list; `6A81` to the first SELECT means card blocked. Nested
-//!   DDFs (`9D`) are not followed. A malformed directory record is skipped. The final SELECT is
+//!   DDFs (`9D`) are followed depth-first up to three open directories (PSE + 2 levels), eight
+//!   DDF SELECTs, four DDFs per record, never a DDF already open; a record's ADF entries are
+//!   added before the DDFs it names are followed; the parent directory is SELECTed again
+//!   before its next record is read. A malformed directory record is skipped. The final SELECT is
 //!   always sent, even after the AID-list SELECT of the same application, and its DF name must
 //!   equal the candidate's AID. A terminal that cannot ask for confirmation drops candidates
 //!   that require it.
@@ -130,6 +141,7 @@ mod error;
 pub mod kernel;
 pub mod link;
 pub mod qr;
+mod redact;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;

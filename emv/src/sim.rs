@@ -16,12 +16,17 @@ pub mod profiles;
 use crate::apdu::{CardTransport, Command};
 use crate::error::{Error, ErrorKind};
 use crate::kernel::selection::{PPSE, PSE};
+use crate::redact::{Len, OptLen, Tags};
 
 /// A record: (SFI, record number, record bytes including the `70` template).
 pub type SimRecord<'a> = (u8, u8, &'a [u8]);
 
-/// One application on the simulated card.
-#[derive(Copy, Clone, Debug)]
+/// A directory DDF below the PSE (Book 1 §12.2.3): (DDF name, SELECT response data (FCI with
+/// the directory SFI in `88`), directory records).
+pub type SimDdf<'a> = (&'a [u8], &'a [u8], &'a [SimRecord<'a>]);
+
+/// One application on the simulated card. `Debug` shows sizes and tags, not the card data.
+#[derive(Copy, Clone)]
 pub struct SimApp<'a> {
     /// The ADF name.
     pub aid: &'a [u8],
@@ -37,6 +42,19 @@ pub struct SimApp<'a> {
     pub data: &'a [(u16, &'a [u8])],
 }
 
+impl core::fmt::Debug for SimApp<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimApp")
+            .field("aid", &Len(self.aid))
+            .field("fci", &Tags(self.fci))
+            .field("gpo", &Tags(self.gpo))
+            .field("records", &self.records.len())
+            .field("blocked", &self.blocked)
+            .field("data", &self.data.len())
+            .finish()
+    }
+}
+
 /// A status-word fault: the `nth` (0-based) command with this INS gets `sw` instead.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
@@ -48,13 +66,15 @@ pub struct Fault {
     pub sw: u16,
 }
 
-/// A card profile.
-#[derive(Copy, Clone, Debug)]
+/// A card profile. `Debug` shows sizes and tags, not the card data.
+#[derive(Copy, Clone)]
 pub struct Profile<'a> {
     /// The PSE: its FCI and directory records (SFI from the FCI); `None` = `6A82`.
     pub pse: Option<(&'a [u8], &'a [SimRecord<'a>])>,
     /// The PPSE FCI; `None` = `6A82`.
     pub ppse: Option<&'a [u8]>,
+    /// Further directory DDFs, selected by name (entries `61 { 9D … }` of the directories).
+    pub ddfs: &'a [SimDdf<'a>],
     /// The applications.
     pub apps: &'a [SimApp<'a>],
     /// The card answers `6A81` to every SELECT (blocked card).
@@ -65,16 +85,48 @@ pub struct Profile<'a> {
     pub atc: u16,
 }
 
+impl core::fmt::Debug for Profile<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Profile")
+            .field("pse_records", &self.pse.map(|p| p.1.len()))
+            .field("ppse", &OptLen(self.ppse))
+            .field("ddfs", &self.ddfs.len())
+            .field("apps", &self.apps)
+            .field("card_blocked", &self.card_blocked)
+            .field("faults", &self.faults)
+            .field("atc", &self.atc)
+            .finish()
+    }
+}
+
+/// The selected directory.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Dir {
+    Pse,
+    Ddf(usize),
+}
+
 /// The simulated card.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimCard<'a> {
     profile: Profile<'a>,
     selected: Option<usize>,
-    dir_selected: bool,
+    dir: Option<Dir>,
     last_select_index: Option<usize>,
     counts: [u8; 256],
     atc: u16,
     challenge: u8,
+}
+
+impl core::fmt::Debug for SimCard<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimCard")
+            .field("profile", &self.profile)
+            .field("selected", &self.selected)
+            .field("dir", &self.dir)
+            .field("atc", &self.atc)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SimCard<'a> {
@@ -83,7 +135,7 @@ impl<'a> SimCard<'a> {
         Self {
             profile,
             selected: None,
-            dir_selected: false,
+            dir: None,
             last_select_index: None,
             counts: [0; 256],
             atc: profile.atc,
@@ -115,10 +167,10 @@ impl<'a> SimCard<'a> {
             (0x00, 0xA4) => self.select(cmd, out),
             (0x00, 0xB2) => {
                 let sfi = cmd.p2 >> 3;
-                let records: &[SimRecord<'a>] = if self.dir_selected {
-                    self.profile.pse.map_or(&[], |p| p.1)
-                } else {
-                    self.app().map_or(&[], |a| a.records)
+                let records: &[SimRecord<'a>] = match self.dir {
+                    Some(Dir::Pse) => self.profile.pse.map_or(&[], |p| p.1),
+                    Some(Dir::Ddf(i)) => self.profile.ddfs.get(i).map_or(&[], |d| d.2),
+                    None => self.app().map_or(&[], |a| a.records),
                 };
                 if cmd.p2 & 0x07 != 0x04 {
                     return out.sw(0x6A86);
@@ -202,11 +254,19 @@ impl<'a> SimCard<'a> {
         if cmd.p2 == 0x00 && (name == PSE || name == PPSE) {
             self.selected = None;
             let fci = if name == PSE { self.profile.pse.map(|p| p.0) } else { self.profile.ppse };
-            self.dir_selected = name == PSE && fci.is_some();
+            self.dir = if name == PSE && fci.is_some() { Some(Dir::Pse) } else { None };
             return match fci {
                 Some(f) => out.data_ok(f),
                 None => out.sw(0x6A82),
             };
+        }
+        if cmd.p2 == 0x00
+            && let Some(i) = self.profile.ddfs.iter().position(|d| d.0 == name)
+        {
+            self.selected = None;
+            self.dir = Some(Dir::Ddf(i));
+            let fci = self.profile.ddfs.get(i).map_or(&[][..], |d| d.1);
+            return out.data_ok(fci);
         }
         let start = match cmd.p2 {
             0x00 => 0,
@@ -221,7 +281,7 @@ impl<'a> SimCard<'a> {
             .skip(start)
             .find(|(_, a)| a.aid.len() >= name.len() && a.aid.starts_with(name))
             .map(|(i, _)| i);
-        self.dir_selected = false;
+        self.dir = None;
         match found {
             Some(i) => {
                 self.last_select_index = Some(i);
@@ -282,12 +342,22 @@ impl CardTransport for SimCard<'_> {
     }
 }
 
-/// The APDU replay transport: strict, ordered.
-#[derive(Clone, Debug)]
+/// The APDU replay transport: strict, ordered. `Debug` shows the position, not the APDUs.
+#[derive(Clone)]
 pub struct Replay<'a> {
     pairs: &'a [(&'a [u8], &'a [u8])],
     at: usize,
     mismatch: Option<usize>,
+}
+
+impl core::fmt::Debug for Replay<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Replay")
+            .field("pairs", &self.pairs.len())
+            .field("at", &self.at)
+            .field("mismatch", &self.mismatch)
+            .finish()
+    }
 }
 
 impl<'a> Replay<'a> {
@@ -345,10 +415,16 @@ enum T0State {
 }
 
 /// The simulated card behind a T=0 byte link ([`crate::link::ByteIo`]): card-side procedure
-/// bytes, `61xx` for case 4, `6Cxx` for a wrong Le, GET RESPONSE. Options exercise the
-/// terminal: NULL procedure bytes before each procedure byte, and one-byte-at-a-time transfer
-/// (INS ⊕ FF).
-#[derive(Clone, Debug)]
+/// bytes, `61xx` for case 4 (or the `62xx`/`63xx` warning itself, the data following with
+/// GET RESPONSE, Book 1 §9.3.1.3), `6Cxx` for a wrong Le, GET RESPONSE. Options exercise the
+/// terminal: NULL procedure bytes before each procedure byte, one-byte-at-a-time transfer
+/// (INS ⊕ FF), and injected parity errors with character repetition (EMV Book 1 §9.2.3) in
+/// both directions: [`SimT0::rx_parity`] (the card receives a terminal character with a parity
+/// error, signals it, and expects the repetition) and [`SimT0::tx_parity`] (a card character
+/// reaches the terminal with a parity error; the card repeats it when the terminal signals).
+/// Injection applies to the character-level I/O ([`crate::link::ByteIo::send_char`],
+/// [`crate::link::ByteIo::recv_char`]) that [`crate::link::T0Link`] uses.
+#[derive(Clone)]
 pub struct SimT0<'a> {
     card: SimCard<'a>,
     state: T0State,
@@ -365,6 +441,28 @@ pub struct SimT0<'a> {
     pub null_bytes: bool,
     /// Ask for command data one byte at a time (INS ⊕ FF).
     pub one_byte: bool,
+    /// Terminal-to-card character transmissions (0-based, repetitions counted) that the card
+    /// receives with a parity error.
+    pub rx_parity: &'a [u16],
+    /// Card-to-terminal character transmissions (0-based, repetitions counted) that reach the
+    /// terminal with a parity error.
+    pub tx_parity: &'a [u16],
+    rx_count: u16,
+    tx_count: u16,
+    awaiting_signal: bool,
+}
+
+impl core::fmt::Debug for SimT0<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimT0")
+            .field("card", &self.card)
+            .field("state", &self.state)
+            .field("queued", &self.qlen.saturating_sub(self.qhead))
+            .field("null_bytes", &self.null_bytes)
+            .field("one_byte", &self.one_byte)
+            .field("transmissions", &self.transmissions())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SimT0<'a> {
@@ -384,7 +482,44 @@ impl<'a> SimT0<'a> {
             plen: 0,
             null_bytes: false,
             one_byte: false,
+            rx_parity: &[],
+            tx_parity: &[],
+            rx_count: 0,
+            tx_count: 0,
+            awaiting_signal: false,
         }
+    }
+
+    /// Character transmissions so far, repetitions included: (terminal to card, card to
+    /// terminal).
+    pub const fn transmissions(&self) -> (u16, u16) {
+        (self.rx_count, self.tx_count)
+    }
+
+    fn accept(&mut self, b: u8) -> Result<(), Error> {
+        match self.state {
+            T0State::Header => {
+                *self.header.get_mut(self.hlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
+                self.hlen = self.hlen.saturating_add(1);
+                if self.hlen == 5 {
+                    self.hlen = 0;
+                    self.on_header()?;
+                }
+            }
+            T0State::Data { remaining } => {
+                *self.data.get_mut(self.dlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
+                self.dlen = self.dlen.saturating_add(1);
+                let left = remaining.saturating_sub(1);
+                self.state = T0State::Data { remaining: left };
+                if left == 0 {
+                    self.on_data_complete()?;
+                } else if self.one_byte {
+                    let ins = self.header[1];
+                    self.procedure(ins, true)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn put(&mut self, b: &[u8]) -> Result<(), Error> {
@@ -461,6 +596,18 @@ impl<'a> SimT0<'a> {
                 .ok_or(Error::new(ErrorKind::Full, 0))?
                 .copy_from_slice(rapdu.get(..m).unwrap_or(&[]));
             self.plen = m;
+            let sw1 = rapdu.get(data_len).copied().unwrap_or(0);
+            if matches!(sw1, 0x62 | 0x63) {
+                // A case 4 command completed with a warning: the card sends the warning, and
+                // GET RESPONSE returns the data with 9000 (EMV Book 1 §9.3.1.3).
+                let sw = [sw1, rapdu.get(data_len.saturating_add(1)).copied().unwrap_or(0)];
+                let end = data_len.saturating_add(2);
+                self.pending
+                    .get_mut(data_len..end)
+                    .ok_or(Error::new(ErrorKind::Full, 0))?
+                    .copy_from_slice(&[0x90, 0x00]);
+                return self.put(&sw);
+            }
             return self.put(&[0x61, u8::try_from(data_len).unwrap_or(0)]);
         }
         self.put(rapdu.get(..m).unwrap_or(&[]))
@@ -469,31 +616,7 @@ impl<'a> SimT0<'a> {
 
 impl crate::link::ByteIo for SimT0<'_> {
     fn send(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        for &b in bytes {
-            match self.state {
-                T0State::Header => {
-                    *self.header.get_mut(self.hlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
-                    self.hlen = self.hlen.saturating_add(1);
-                    if self.hlen == 5 {
-                        self.hlen = 0;
-                        self.on_header()?;
-                    }
-                }
-                T0State::Data { remaining } => {
-                    *self.data.get_mut(self.dlen).ok_or(Error::new(ErrorKind::Sequence, 0))? = b;
-                    self.dlen = self.dlen.saturating_add(1);
-                    let left = remaining.saturating_sub(1);
-                    self.state = T0State::Data { remaining: left };
-                    if left == 0 {
-                        self.on_data_complete()?;
-                    } else if self.one_byte {
-                        let ins = self.header[1];
-                        self.procedure(ins, true)?;
-                    }
-                }
-            }
-        }
-        Ok(())
+        bytes.iter().try_for_each(|&b| self.accept(b))
     }
 
     fn recv(&mut self) -> Result<Option<u8>, Error> {
@@ -506,13 +629,50 @@ impl crate::link::ByteIo for SimT0<'_> {
         self.qhead = self.qhead.saturating_add(1);
         Ok(b)
     }
+
+    fn send_char(&mut self, b: u8) -> Result<crate::link::Sent, Error> {
+        let k = self.rx_count;
+        self.rx_count = self.rx_count.saturating_add(1);
+        if self.rx_parity.contains(&k) {
+            // The card signals the error and discards the character.
+            return Ok(crate::link::Sent::ErrorSignalled);
+        }
+        self.accept(b)?;
+        Ok(crate::link::Sent::Accepted)
+    }
+
+    fn recv_char(&mut self) -> Result<Option<crate::link::Received>, Error> {
+        if core::mem::replace(&mut self.awaiting_signal, false) {
+            // The terminal kept a character that arrived with a parity error: the card goes on.
+            self.qhead = self.qhead.saturating_add(1);
+        }
+        if self.qhead >= self.qlen {
+            return self.recv().map(|b| b.map(crate::link::Received::Byte));
+        }
+        let k = self.tx_count;
+        self.tx_count = self.tx_count.saturating_add(1);
+        if self.tx_parity.contains(&k) {
+            self.awaiting_signal = true;
+            return Ok(Some(crate::link::Received::ParityError));
+        }
+        self.recv().map(|b| b.map(crate::link::Received::Byte))
+    }
+
+    fn signal_parity_error(&mut self) -> Result<(), Error> {
+        // The card sees the error signal: the character stays at the head of the queue and is
+        // sent again.
+        if !core::mem::replace(&mut self.awaiting_signal, false) {
+            return Err(Error::new(ErrorKind::Sequence, 0));
+        }
+        Ok(())
+    }
 }
 
 /// The simulated card behind a T=1 block link ([`crate::link::BlockIo`]): card-side I/R/S
 /// blocks, chaining both ways (responses cut into blocks of at most `ifsd` bytes), IFS and
 /// RESYNCH handling, and fault injection: the replies numbered in `corrupt` get a wrong LRC,
 /// those in `drop` are never sent (the terminal times out).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimT1<'a> {
     card: SimCard<'a>,
     /// The terminal's receive size, i.e. the card's largest response block.
@@ -532,6 +692,18 @@ pub struct SimT1<'a> {
     pub corrupt: &'a [u16],
     /// Reply numbers (0-based) not sent at all.
     pub drop: &'a [u16],
+}
+
+impl core::fmt::Debug for SimT1<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SimT1")
+            .field("card", &self.card)
+            .field("ifsd", &self.ifsd)
+            .field("ns", &self.ns)
+            .field("nr", &self.nr)
+            .field("replies", &self.replies)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SimT1<'a> {

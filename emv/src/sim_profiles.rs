@@ -73,18 +73,33 @@ const UPI_APPS: &[SimApp<'static>] = &[SimApp {
 }];
 
 /// The Visa test card of `contact-visa`: AID A0000000031010, GPO format 1, no PSE.
-pub const VISA: Profile<'static> =
-    Profile { pse: None, ppse: None, apps: VISA_APPS, card_blocked: false, faults: &[], atc: 0x28 };
+pub const VISA: Profile<'static> = Profile {
+    pse: None,
+    ppse: None,
+    ddfs: &[],
+    apps: VISA_APPS,
+    card_blocked: false,
+    faults: &[],
+    atc: 0x28,
+};
 
 /// The Mastercard test card of `contact-mastercard`: AID A0000000041010, GPO format 2, no PSE.
-pub const MASTERCARD: Profile<'static> =
-    Profile { pse: None, ppse: None, apps: MASTERCARD_APPS, card_blocked: false, faults: &[], atc: 0x40 };
+pub const MASTERCARD: Profile<'static> = Profile {
+    pse: None,
+    ppse: None,
+    ddfs: &[],
+    apps: MASTERCARD_APPS,
+    card_blocked: false,
+    faults: &[],
+    atc: 0x40,
+};
 
 /// The UnionPay card of `contact-upi`: a PSE directory listing three applications, of which the
 /// card holds only A000000333010102 (the others answer `6A82`); GPO format 1.
 pub const UPI: Profile<'static> = Profile {
     pse: Some((UPI_PSE_FCI, UPI_DIR)),
     ppse: None,
+    ddfs: &[],
     apps: UPI_APPS,
     card_blocked: false,
     faults: &[],

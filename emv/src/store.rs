@@ -28,12 +28,38 @@ struct Slot {
     len: u16,
 }
 
-/// A fixed-capacity TLV store: `N` objects, `B` bytes of values.
-#[derive(Clone, Debug)]
+/// A fixed-capacity TLV store: `N` objects, `B` bytes of values. `Debug` lists each object's
+/// tag, source and length, never its value.
+#[derive(Clone)]
 pub struct TlvStore<const N: usize, const B: usize> {
     slots: [Option<Slot>; N],
     buf: [u8; B],
     used: usize,
+}
+
+impl<const N: usize, const B: usize> core::fmt::Debug for TlvStore<N, B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TlvStore")
+            .field("objects", &Objects(self))
+            .field("used", &self.used)
+            .field("capacity", &B)
+            .finish()
+    }
+}
+
+/// The objects of a store as `tag source <length>`, for `Debug`.
+struct Objects<'s, const N: usize, const B: usize>(&'s TlvStore<N, B>);
+
+impl<const N: usize, const B: usize> core::fmt::Debug for Objects<'_, N, B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        struct Entry(Tag, Source, usize);
+        impl core::fmt::Debug for Entry {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{} {:?} <{} bytes>", self.0, self.1, self.2)
+            }
+        }
+        f.debug_list().entries(self.0.iter().map(|(t, s, v)| Entry(t, s, v.len()))).finish()
+    }
 }
 
 impl<const N: usize, const B: usize> Default for TlvStore<N, B> {

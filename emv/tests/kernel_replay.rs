@@ -4,7 +4,8 @@
 //! priority order, final SELECT, GPO format 1, records; Mastercard: GPO format 2; Visa: GPO
 //! format 1), replayed strictly; the behaviours of the openemv/emv-utils replay cases listed in the
 //! reference `emv-tlv.md` §6 (candidate list with blocked PSE 6283, partial match, priority,
-//! cardholder confirmation; AFL edge cases; GPO formats) and the Book 1 §12 / Book 3 §10.1–10.2
+//! cardholder confirmation; AFL edge cases; GPO formats) and the Book 1 §12 (including nested
+//! DDF directories, §12.3.2) / Book 3 §10.1–10.2
 //! rules quoted in the kernel module docs — ported as behaviours on synthetic simulator profiles,
 //! not as code.
 #![cfg(feature = "sim")]
@@ -143,6 +144,7 @@ fn profile(apps: Vec<SimApp<'static>>) -> Profile<'static> {
     Profile {
         pse: None,
         ppse: None,
+        ddfs: &[],
         apps: Box::leak(apps.into_boxed_slice()),
         card_blocked: false,
         faults: &[],
@@ -525,4 +527,128 @@ fn next_occurrence_loop_is_bounded() {
     assert!(matches!(drive(&mut sel, &mut card).unwrap(), Outcome::Selected(_)));
     // First SELECT, MAX_NEXT_OCCURRENCES next-occurrence SELECTs, the final SELECT.
     assert_eq!(card.commands, 1 + usize::from(MAX_NEXT_OCCURRENCES) + 1);
+}
+
+// ---- nested PSE directories (Book 1 §12.3.2: a directory entry 61 { 9D DDF name } makes the
+// terminal SELECT that DDF, read its directory and add its entries, then resume) ----
+
+const PSE_FCI: &str = "6F15840E315041592E5359532E4444463031A503880101";
+const DDF_A: &str = "D276000025444446";
+/// FCI of DDF A: 84 DDF name, A5 { 88 02 } (its directory is SFI 2).
+const DDF_A_FCI: &str = "6F0F8408D276000025444446A503880102";
+/// PSE record 1: VISA (priority 2), then a DDF entry naming DDF A.
+const PSE_REC_1: &str = "7020 6112 4F07A0000000031010 500456495341 870102 610A 9D08D276000025444446";
+/// DDF A record 1: ELEC (priority 1).
+const DDF_A_REC_1: &str = "7014 6112 4F07A0000000032010 5004454C4543 870101";
+
+#[test]
+fn nested_ddf_replay() {
+    // The command order follows Book 1 §12.3.2: PSE record 1, the DDF it names, the DDF's
+    // records until 6A83, back to the PSE (SELECTed again: READ RECORD's SFI refers to the
+    // current DF, ISO/IEC 7816-4) and its record 2 (6A83), then the final SELECT of the
+    // highest-priority candidate — which only the nested directory lists.
+    let pairs = leak_pairs(vec![
+        (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
+        (h("00B2010C00").to_vec(), [h(PSE_REC_1), h("9000")].concat()),
+        (h("00A4040008D27600002544444600").to_vec(), [h(DDF_A_FCI), h("9000")].concat()),
+        (h("00B2011400").to_vec(), [h(DDF_A_REC_1), h("9000")].concat()),
+        (h("00B2021400").to_vec(), h("6A83").to_vec()),
+        (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
+        (h("00B2020C00").to_vec(), h("6A83").to_vec()),
+        (h("00A4040007A000000003201000").to_vec(), [h(FCI_ELEC), h("9000")].concat()),
+    ]);
+    let mut card = Replay::new(pairs);
+    let aids = [
+        TerminalAid { aid: h("A0000000031010"), partial: false },
+        TerminalAid { aid: h("A0000000032010"), partial: false },
+    ];
+    let mut sel: Selection<'_, 8> = Selection::new(&aids, Method::Pse, false);
+    let o = drive(&mut sel, &mut card).unwrap();
+    assert!(card.finished(), "stopped at {} (mismatch {:?})", card.consumed(), card.mismatch());
+    assert!(matches!(o, Outcome::Selected(c) if c.adf_name() == h("A0000000032010")));
+    let cands: Vec<Vec<u8>> = sel.candidates().map(|c| c.adf_name().to_vec()).collect();
+    assert_eq!(cands, [h("A0000000032010").to_vec(), h("A0000000031010").to_vec()]);
+}
+
+#[test]
+fn nested_ddf_loop_is_not_followed() {
+    // DDF A's directory names DDF A again and the PSE: neither is selected again.
+    let loop_rec = "701E 610A 9D08D276000025444446 6110 9D0E315041592E5359532E4444463031";
+    let pairs = leak_pairs(vec![
+        (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
+        (h("00B2010C00").to_vec(), [h(PSE_REC_1), h("9000")].concat()),
+        (h("00A4040008D27600002544444600").to_vec(), [h(DDF_A_FCI), h("9000")].concat()),
+        (h("00B2011400").to_vec(), [h(loop_rec), h("9000")].concat()),
+        (h("00B2021400").to_vec(), h("6A83").to_vec()),
+        (h("00A404000E315041592E5359532E444446303100").to_vec(), [h(PSE_FCI), h("9000")].concat()),
+        (h("00B2020C00").to_vec(), h("6A83").to_vec()),
+        (h("00A4040007A000000003101000").to_vec(), [h(FCI_VISA), h("9000")].concat()),
+    ]);
+    let mut card = Replay::new(pairs);
+    let aids = [TerminalAid { aid: h("A0000000031010"), partial: false }];
+    let mut sel: Selection<'_, 8> = Selection::new(&aids, Method::Pse, false);
+    let o = drive(&mut sel, &mut card).unwrap();
+    assert!(card.finished(), "stopped at {} (mismatch {:?})", card.consumed(), card.mismatch());
+    assert!(matches!(o, Outcome::Selected(c) if c.adf_name() == h("A0000000031010")));
+}
+
+fn nested_profile() -> Profile<'static> {
+    // PSE → DDF A → DDF B → DDF C. PSE record 1 lists VISA and A, record 2 lists PLUS
+    // (A0000000038010, priority 3); A lists B; B lists ELEC and C; C lists A0000000033010. With
+    // the bound of three open directories (PSE + 2 nested levels), C is never selected; PSE
+    // record 2 is read after the nested directories (the PSE re-selected).
+    let ddf_b = "D276000025444447";
+    let ddf_c = "D276000025444448";
+    let a_rec = "700C 610A 9D08D276000025444447";
+    let b_rec = "7020 6112 4F07A0000000032010 5004454C4543 870101 610A 9D08D276000025444448";
+    let c_rec = "7014 6112 4F07A0000000033010 5004494E5452 870101";
+    let mut p = profile(vec![
+        app("A0000000031010", FCI_VISA),
+        app("A0000000032010", FCI_ELEC),
+        app("A0000000033010", "6F148407A0000000033010A5095004494E5452870101"),
+        app("A0000000038010", "6F148407A0000000038010A5095004504C5553870103"),
+    ]);
+    let pse_rec_2 = "7014 6112 4F07A0000000038010 5004504C5553 870103";
+    p.pse = Some((
+        h(PSE_FCI),
+        Box::leak(vec![(1u8, 1u8, h(PSE_REC_1)), (1, 2, h(pse_rec_2))].into_boxed_slice()),
+    ));
+    p.ddfs = Box::leak(
+        vec![
+            (h(DDF_A), h(DDF_A_FCI), &*Box::leak(vec![(2u8, 1u8, h(a_rec))].into_boxed_slice())),
+            (
+                h(ddf_b),
+                h("6F0F8408D276000025444447A503880103"),
+                &*Box::leak(vec![(3u8, 1u8, h(b_rec))].into_boxed_slice()),
+            ),
+            (
+                h(ddf_c),
+                h("6F0F8408D276000025444448A503880104"),
+                &*Box::leak(vec![(4u8, 1u8, h(c_rec))].into_boxed_slice()),
+            ),
+        ]
+        .into_boxed_slice(),
+    );
+    p
+}
+
+#[test]
+fn nested_ddfs_on_simulator_with_depth_bound() {
+    use payproto_emv::kernel::selection::MAX_DIRECTORY_DEPTH;
+    assert_eq!(MAX_DIRECTORY_DEPTH, 3);
+    let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
+    let mut card = SimCard::new(nested_profile());
+    let (o, cands) = select(&mut card, &aids, Method::Pse, false);
+    // ELEC (two levels down, priority 1), VISA (2), PLUS (3, PSE record 2); C's application is
+    // beyond the depth bound.
+    assert_eq!(
+        cands,
+        [h("A0000000032010").to_vec(), h("A0000000031010").to_vec(), h("A0000000038010").to_vec()]
+    );
+    assert!(matches!(o, Outcome::Selected(c) if c.adf_name() == h("A0000000032010")));
+    // The same card through the T=0 byte link, and on to the records.
+    let mut link = T0Link::new(SimT0::new(SimCard::new(nested_profile())));
+    let (aid, store, _) = run_all(&mut link, &aids, Method::Pse).unwrap();
+    assert_eq!(aid, h("A0000000032010"));
+    assert_eq!(store.get(t(0x5A)).unwrap(), h("4761340000000050"));
 }

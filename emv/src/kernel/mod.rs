@@ -38,7 +38,8 @@ pub(crate) fn send<T>(cmd: &Command<'_>, out: &mut [u8]) -> Result<Step<T>, Erro
     cmd.encode(out).map(Step::Send)
 }
 
-/// Runs `phase` to completion over `transport` (with T=0 `61xx`/`6Cxx` handling).
+/// Runs `phase` to completion over `transport` (with T=0 `61xx`/`6Cxx` handling and the case-4
+/// warning rule, as [`crate::apdu::exchange`]).
 pub fn drive<P: Phase, T: CardTransport + ?Sized>(
     phase: &mut P,
     transport: &mut T,
@@ -54,7 +55,7 @@ pub fn drive<P: Phase, T: CardTransport + ?Sized>(
         };
         let original = capdu;
         let cmd = Command::parse(original.get(..n).unwrap_or(&[]))?;
-        let mut helper = T0Helper::new();
+        let mut helper = T0Helper::for_command(&cmd);
         let mut current = cmd;
         let mut buf = [0u8; 261];
         let (len, sw) = loop {
@@ -115,7 +116,8 @@ enum Stage {
 /// candidate (the ICC data of the refused application is dropped from the store).
 ///
 /// The caller fills the store with the terminal data the PDOL may ask for before starting.
-#[derive(Debug)]
+///
+/// `Debug` shows the store's tags and the ODA buffer's size, never card data.
 pub struct ReadApplication<'t, 's, 'o, const C: usize, const N: usize, const B: usize> {
     selection: Selection<'t, C>,
     store: &'s mut TlvStore<N, B>,
@@ -123,6 +125,21 @@ pub struct ReadApplication<'t, 's, 'o, const C: usize, const N: usize, const B: 
     gpo: GpoCore,
     stage: Stage,
     selected: Option<Candidate>,
+}
+
+impl<const C: usize, const N: usize, const B: usize> core::fmt::Debug
+    for ReadApplication<'_, '_, '_, C, N, B>
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReadApplication")
+            .field("selection", &self.selection)
+            .field("store", &self.store)
+            .field("oda", &crate::redact::Len(self.oda))
+            .field("gpo", &self.gpo)
+            .field("stage", &self.stage)
+            .field("selected", &self.selected)
+            .finish()
+    }
 }
 
 impl<'t, 's, 'o, const C: usize, const N: usize, const B: usize> ReadApplication<'t, 's, 'o, C, N, B> {

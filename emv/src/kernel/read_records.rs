@@ -137,12 +137,22 @@ impl ReadCore {
     }
 }
 
-/// The read-records phase.
-#[derive(Debug)]
+/// The read-records phase. `Debug` shows the store's tags and the ODA buffer's size, never
+/// record data.
 pub struct ReadRecords<'s, 'o, const N: usize, const B: usize> {
     store: &'s mut TlvStore<N, B>,
     oda: &'o mut [u8],
     core: Result<ReadCore, Error>,
+}
+
+impl<const N: usize, const B: usize> core::fmt::Debug for ReadRecords<'_, '_, N, B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReadRecords")
+            .field("store", &self.store)
+            .field("oda", &crate::redact::Len(self.oda))
+            .field("core", &self.core)
+            .finish()
+    }
 }
 
 impl<'s, 'o, const N: usize, const B: usize> ReadRecords<'s, 'o, N, B> {

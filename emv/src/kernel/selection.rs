@@ -7,8 +7,18 @@
 //!   invalid SFI (`88`, 1–10), or no matching application in the directory → fall back to the
 //!   AID list. Directory records are read from record 1 until `6A83`; `61` entries whose ADF name
 //!   matches a terminal AID (exactly, or by prefix when that AID allows partial selection) become
-//!   candidates. Entries pointing to further DDFs (`9D`) are not followed (a documented
-//!   limitation: EMV cards in the field use a single-level directory).
+//!   candidates. Entries naming a DDF (`9D`, Book 1 §12.3.2) are followed: the terminal SELECTs
+//!   the DDF and reads its directory (SFI from its FCI) from record 1 until `6A83`, adding its
+//!   entries, then resumes the directory it came from — re-SELECTing it by name first, since a
+//!   READ RECORD SFI refers to the current DF (ISO/IEC 7816-4 §7.3.1) and the DDF SELECT changed
+//!   it; a parent that no longer answers `9000` is abandoned like an ended directory. Bounds (no unbounded recursion): at
+//!   most [`MAX_DIRECTORY_DEPTH`] directories open at once (the PSE and two nested DDF levels;
+//!   deeper DDF entries are ignored), at most [`MAX_DDFS`] DDF SELECTs per selection, at most
+//!   [`MAX_DDFS_PER_RECORD`] DDF entries followed per record, and a DDF whose name is already
+//!   open (a loop) is not selected. A DDF answering anything but `9000` with an SFI 1–10 is
+//!   skipped. Order: the ADF entries of a record are added first, then the DDFs it names are
+//!   followed, before the next record (the Book follows entries strictly in order; this only
+//!   changes the list order of candidates with equal priority).
 //! - PPSE: SELECT PPSE; the `61` entries of its `BF0C` become candidates the same way.
 //! - AID list: SELECT each terminal AID; `6A81` → card blocked; `9000` with an FCI whose DF name
 //!   equals the AID → candidate; a longer DF name starting with the AID → candidate when the AID
@@ -24,12 +34,50 @@
 use payproto_tlv::{Config, Reader};
 
 use super::{Phase, Step, send};
-use crate::apdu::{Command, Fci, Response, StatusWord, directory_entries};
+use crate::apdu::{Command, Fci, Response, StatusWord, directory_ddfs, directory_entries};
 use crate::error::{Error, ErrorKind};
 
 /// The most SELECT next-occurrence commands sent for one terminal AID (a bound against a card
 /// that answers every one).
 pub const MAX_NEXT_OCCURRENCES: u8 = 32;
+
+/// The most directories open at once during PSE selection: the PSE directory and two nested
+/// DDF levels (Book 1 §12.3.2 sets no depth; this bound keeps selection finite).
+pub const MAX_DIRECTORY_DEPTH: usize = 3;
+
+/// The most DDF SELECT commands sent in one selection.
+pub const MAX_DDFS: u8 = 8;
+
+/// The most DDF entries of one directory record that are followed.
+pub const MAX_DDFS_PER_RECORD: usize = 4;
+
+/// A DF name kept by value (5–16 bytes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct Name {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl Name {
+    fn new(name: &[u8]) -> Option<Self> {
+        let mut bytes = [0u8; 16];
+        bytes.get_mut(..name.len())?.copy_from_slice(name);
+        Some(Self { bytes, len: u8::try_from(name.len()).ok()? })
+    }
+
+    fn get(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
+/// One open directory (the PSE or a DDF): its name, SFI, next record, DDFs still to follow.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct DirLevel {
+    name: Name,
+    sfi: u8,
+    next_record: u8,
+    pending: [Option<Name>; MAX_DDFS_PER_RECORD],
+}
 
 /// The PSE name.
 pub const PSE: &[u8] = b"1PAY.SYS.DDF01";
@@ -117,13 +165,16 @@ enum State {
     Start,
     SelectDir,
     ReadDir { sfi: u8, record: u8 },
+    SelectDdf(Name),
+    Reselect,
     SelectAid { index: usize, nexts: u8 },
     Final,
     Finished,
 }
 
-/// The selection phase, holding at most `N` candidates.
-#[derive(Clone, Debug)]
+/// The selection phase, holding at most `N` candidates. `Debug` shows the FCI's tags, not its
+/// values.
+#[derive(Clone)]
 pub struct Selection<'t, const N: usize> {
     aids: &'t [TerminalAid<'t>],
     method: Method,
@@ -133,6 +184,23 @@ pub struct Selection<'t, const N: usize> {
     fci: [u8; 256],
     fci_len: usize,
     first_select: bool,
+    dirs: [Option<DirLevel>; MAX_DIRECTORY_DEPTH],
+    ddfs_selected: u8,
+}
+
+impl<const N: usize> core::fmt::Debug for Selection<'_, N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Selection")
+            .field("aids", &self.aids)
+            .field("method", &self.method)
+            .field("can_confirm", &self.can_confirm)
+            .field("candidates", &self.candidates)
+            .field("state", &self.state)
+            .field("fci", &crate::redact::Tags(self.fci.get(..self.fci_len).unwrap_or(&[])))
+            .field("dirs", &self.dirs)
+            .field("ddfs_selected", &self.ddfs_selected)
+            .finish()
+    }
 }
 
 impl<'t, const N: usize> Selection<'t, N> {
@@ -148,6 +216,8 @@ impl<'t, const N: usize> Selection<'t, N> {
             fci: [0; 256],
             fci_len: 0,
             first_select: true,
+            dirs: [None; MAX_DIRECTORY_DEPTH],
+            ddfs_selected: 0,
         }
     }
 
@@ -191,6 +261,73 @@ impl<'t, const N: usize> Selection<'t, N> {
             }
         }
         Ok(())
+    }
+
+    /// Opens a directory (PSE or DDF) and reads its record 1; `None` when the stack is full.
+    fn open_dir(&mut self, name: &[u8], sfi: u8, out: &mut [u8]) -> Result<Option<Step<Outcome>>, Error> {
+        let Some(name) = Name::new(name) else { return Ok(None) };
+        let Some(slot) = self.dirs.iter_mut().find(|d| d.is_none()) else { return Ok(None) };
+        *slot = Some(DirLevel { name, sfi, next_record: 1, pending: [None; MAX_DDFS_PER_RECORD] });
+        self.state = State::ReadDir { sfi, record: 1 };
+        send(&Command::read_record(sfi, 1), out).map(Some)
+    }
+
+    fn top_dir(&mut self) -> Option<&mut DirLevel> {
+        self.dirs.iter_mut().rev().find_map(Option::as_mut)
+    }
+
+    /// Records the DDF entries of a directory record on the open directory, unless no deeper
+    /// level can be opened or the name is already open.
+    fn queue_ddfs(&mut self, record: &[u8]) -> Result<(), Error> {
+        if self.dirs.iter().all(Option::is_some) {
+            return Ok(());
+        }
+        let open = self.dirs;
+        let mut found: [Option<Name>; MAX_DDFS_PER_RECORD] = [None; MAX_DDFS_PER_RECORD];
+        let mut k = 0usize;
+        directory_ddfs(record, &mut |name| {
+            let looped = name == PSE || open.iter().flatten().any(|d| d.name.get() == name);
+            if !looped && let Some(slot) = found.get_mut(k) {
+                *slot = Name::new(name);
+                k = k.saturating_add(1);
+            }
+        })?;
+        if let Some(top) = self.top_dir() {
+            top.pending = found;
+        }
+        Ok(())
+    }
+
+    /// The next directory step: follow a pending DDF of the open directory, read its next
+    /// record, or — when every directory is done — end the PSE phase.
+    fn dir_next(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        let budget = self.ddfs_selected < MAX_DDFS;
+        let Some(top) = self.top_dir() else {
+            return if self.has_candidates() { self.final_select(out) } else { self.start_aid_list(out) };
+        };
+        let ddf = if budget { top.pending.iter_mut().find_map(Option::take) } else { None };
+        if let Some(name) = ddf {
+            self.ddfs_selected = self.ddfs_selected.saturating_add(1);
+            self.state = State::SelectDdf(name);
+            return send(&Command::select(name.get(), false), out);
+        }
+        let (sfi, record) = (top.sfi, top.next_record);
+        self.state = State::ReadDir { sfi, record };
+        send(&Command::read_record(sfi, record), out)
+    }
+
+    fn close_dir(&mut self) {
+        if let Some(slot) = self.dirs.iter_mut().rev().find(|d| d.is_some()) {
+            *slot = None;
+        }
+    }
+
+    /// Back to the open directory after the current DF changed (a DDF was selected): SELECT it
+    /// by name, then go on with [`Self::dir_next`].
+    fn reselect(&mut self, out: &mut [u8]) -> Result<Step<Outcome>, Error> {
+        let Some(top) = self.top_dir().copied() else { return self.dir_next(out) };
+        self.state = State::Reselect;
+        send(&Command::select(top.name.get(), false), out)
     }
 
     fn has_candidates(&self) -> bool {
@@ -307,27 +444,52 @@ impl<const N: usize> Phase for Selection<'_, N> {
                     }
                     return self.final_select(out);
                 }
+                self.dirs = [None; MAX_DIRECTORY_DEPTH];
                 match fci.sfi {
-                    Some(sfi @ 1..=10) => {
-                        self.state = State::ReadDir { sfi, record: 1 };
-                        send(&Command::read_record(sfi, 1), out)
-                    }
+                    Some(sfi @ 1..=10) => match self.open_dir(PSE, sfi, out)? {
+                        Some(step) => Ok(step),
+                        None => self.start_aid_list(out),
+                    },
                     _ => self.start_aid_list(out),
                 }
             }
-            State::ReadDir { sfi, record } => {
+            State::ReadDir { record, .. } => {
                 if r.sw.is_ok() {
                     // A record that is not a 70 template is skipped (Book 1 §12.3.2 ignores
                     // malformed entries); the directory read goes on.
                     let ok_record = Reader::new(r.data, Config::EMV).next().and_then(Result::ok);
+                    let next = record.checked_add(1).ok_or(Error::new(ErrorKind::Sequence, 0))?;
+                    if let Some(top) = self.top_dir() {
+                        top.next_record = next;
+                        top.pending = [None; MAX_DDFS_PER_RECORD];
+                    }
                     if let Some(t) = ok_record.filter(|t| t.tag.to_u32() == 0x70) {
                         self.add_entries(t.value)?;
+                        self.queue_ddfs(t.value)?;
                     }
-                    let next = record.checked_add(1).ok_or(Error::new(ErrorKind::Sequence, 0))?;
-                    self.state = State::ReadDir { sfi, record: next };
-                    return send(&Command::read_record(sfi, next), out);
+                    return self.dir_next(out);
                 }
-                if self.has_candidates() { self.final_select(out) } else { self.start_aid_list(out) }
+                // The end of this directory (6A83, or any error): back to the one above, which
+                // is SELECTed again when this was a DDF.
+                self.close_dir();
+                if self.top_dir().is_some() { self.reselect(out) } else { self.dir_next(out) }
+            }
+            State::Reselect => {
+                if r.sw.is_ok() {
+                    return self.dir_next(out);
+                }
+                self.close_dir();
+                if self.top_dir().is_some() { self.reselect(out) } else { self.dir_next(out) }
+            }
+            State::SelectDdf(name) => {
+                let sfi = if r.sw.is_ok() { Fci::parse(r.data).ok().and_then(|f| f.sfi) } else { None };
+                if let Some(sfi @ 1..=10) = sfi
+                    && let Some(step) = self.open_dir(name.get(), sfi, out)?
+                {
+                    return Ok(step);
+                }
+                // A DDF that was selected but cannot be read changed the current DF.
+                if r.sw.is_ok() { self.reselect(out) } else { self.dir_next(out) }
             }
             State::SelectAid { index, nexts } => {
                 let aid = self.aids.get(index).copied().ok_or(Error::new(ErrorKind::Sequence, 0))?;

@@ -12,12 +12,51 @@ pub mod t1;
 use crate::apdu::{CardTransport, Command};
 use crate::error::{Error, ErrorKind};
 
+/// One character as the UART received it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// A character with correct parity.
+    Byte(u8),
+    /// A character with a parity error (its value is meaningless).
+    ParityError,
+}
+
+/// Whether the receiver accepted a character the terminal sent (T=0 error signal, ISO/IEC
+/// 7816-3 §7.3: I/O held low during the guard time).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// No error signal: the character was received.
+    Accepted,
+    /// The card signalled a parity error: the character must be repeated.
+    ErrorSignalled,
+}
+
 /// Byte-level I/O to a card on a T=0 link (a UART driver, or the simulator).
+///
+/// A driver whose UART does character repetition in hardware implements [`send`](Self::send)
+/// and [`recv`](Self::recv) only. A driver that reports parity errors to software also
+/// implements [`send_char`](Self::send_char), [`recv_char`](Self::recv_char) and
+/// [`signal_parity_error`](Self::signal_parity_error); [`T0Link`] then applies the repetition
+/// rules and limit of EMV Book 1 §9.2.3 ([`t0::MAX_REPETITIONS`]).
 pub trait ByteIo {
     /// Sends bytes to the card.
     fn send(&mut self, bytes: &[u8]) -> Result<(), Error>;
     /// The next byte from the card, or `None` when the work waiting time expired.
     fn recv(&mut self) -> Result<Option<u8>, Error>;
+    /// Sends one character and reports whether the card signalled a parity error on it.
+    fn send_char(&mut self, b: u8) -> Result<Sent, Error> {
+        self.send(&[b]).map(|()| Sent::Accepted)
+    }
+    /// The next character from the card with its parity status, or `None` when the work
+    /// waiting time expired.
+    fn recv_char(&mut self) -> Result<Option<Received>, Error> {
+        self.recv().map(|b| b.map(Received::Byte))
+    }
+    /// Signals a parity error on the character just received (I/O low during the guard time),
+    /// asking the card to repeat it. The default does nothing (UARTs that signal by themselves).
+    fn signal_parity_error(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Block-level I/O to a card on a T=1 link: sends one block, returns the next block received
@@ -49,15 +88,35 @@ impl<I: ByteIo> T0Link<I> {
     }
 }
 
+impl<I: ByteIo> T0Link<I> {
+    /// Sends each character, repeating it while the card signals an error, up to the limit.
+    fn send_chars(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        for &b in bytes {
+            let mut rep = t0::Repetitions::new();
+            while self.io.send_char(b)? == Sent::ErrorSignalled {
+                rep.on_error()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<I: ByteIo> CardTransport for T0Link<I> {
     fn transmit(&mut self, capdu: &[u8], rapdu: &mut [u8]) -> Result<usize, Error> {
         let cmd = Command::parse(capdu)?;
         let (mut x, header) = t0::T0Exchange::new(&cmd)?;
-        self.io.send(&header)?;
+        self.send_chars(&header)?;
         loop {
-            let b = self.io.recv()?.ok_or(Error::new(ErrorKind::Transport, 0))?;
+            let b = match self.io.recv_char()?.ok_or(Error::new(ErrorKind::Transport, 0))? {
+                Received::Byte(b) => b,
+                Received::ParityError => {
+                    x.on_parity_error()?;
+                    self.io.signal_parity_error()?;
+                    continue;
+                }
+            };
             match x.on_byte(b, cmd.data, rapdu)? {
-                t0::T0Step::Send(d) => self.io.send(d)?,
+                t0::T0Step::Send(d) => self.send_chars(d)?,
                 t0::T0Step::Wait => {}
                 t0::T0Step::Done { len, sw1, sw2 } => {
                     let end = len.checked_add(2).ok_or(Error::new(ErrorKind::BufferTooSmall, len))?;

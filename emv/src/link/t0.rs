@@ -11,9 +11,60 @@
 //! Procedure bytes: `60` NULL (keep waiting), INS (send/receive all remaining bytes), INS ⊕ `FF`
 //! (send/receive one byte), `6x` (≠ `60`) or `9x` = SW1 (then SW2). Anything else is an error
 //! (the caller deactivates the card).
+//!
+//! Character repetition (EMV Book 1 §9.2.3 "Error Detection and Correction for T=0", ISO/IEC
+//! 7816-3 §7.3 "Error signal and character repetition"): a receiver that sees a parity error
+//! holds I/O low during the guard time (the error signal) and the sender repeats the character.
+//! The UART reports both events; this layer decides. A character may be repeated at most
+//! [`MAX_REPETITIONS`] times (4 repetitions, i.e. 5 transmissions in all, as this crate reads
+//! Book 1 §9.2.3 — verify against the edition targeted before certification); one more error on
+//! the same character ends the exchange with [`ErrorKind::Link`] and the caller deactivates the
+//! card. [`Repetitions`] counts for one character in either direction;
+//! [`T0Exchange::on_parity_error`] applies it to the characters the terminal receives.
 
 use crate::apdu::Command;
 use crate::error::{Error, ErrorKind};
+
+/// The most repetitions of one character (EMV Book 1 §9.2.3): after the original transmission
+/// and this many repetitions have all failed, the link is given up.
+pub const MAX_REPETITIONS: u8 = 4;
+
+/// The repetition count of one character on T=0, for either direction: the terminal receiving
+/// (a parity error reported by its UART) or the terminal sending (the card's error signal
+/// reported by the UART).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Repetitions {
+    errors: u8,
+}
+
+impl Repetitions {
+    /// No error yet on the current character.
+    pub const fn new() -> Self {
+        Self { errors: 0 }
+    }
+
+    /// The current character failed once more (received with a parity error, or the receiver
+    /// signalled an error). `Ok` — signal the error / repeat the character; `Err` with
+    /// [`ErrorKind::Link`] — the original and [`MAX_REPETITIONS`] repetitions all failed:
+    /// deactivate the card.
+    pub fn on_error(&mut self) -> Result<(), Error> {
+        self.errors = self.errors.saturating_add(1);
+        if self.errors > MAX_REPETITIONS {
+            return Err(Error::new(ErrorKind::Link, usize::from(self.errors)));
+        }
+        Ok(())
+    }
+
+    /// The character went through: the count restarts for the next one.
+    pub fn on_success(&mut self) {
+        self.errors = 0;
+    }
+
+    /// How many times the current character failed so far.
+    pub const fn errors(&self) -> u8 {
+        self.errors
+    }
+}
 
 /// What the caller does next in a T=0 exchange.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -51,6 +102,7 @@ pub struct T0Exchange {
     sent: usize,
     received: usize,
     state: State,
+    rx: Repetitions,
 }
 
 impl T0Exchange {
@@ -67,13 +119,36 @@ impl T0Exchange {
             (lc, true, cmd.data.len())
         };
         let header = [cmd.cla, cmd.ins, cmd.p1, cmd.p2, p3];
-        Ok((Self { header, sending, remaining, sent: 0, received: 0, state: State::Procedure }, header))
+        Ok((
+            Self {
+                header,
+                sending,
+                remaining,
+                sent: 0,
+                received: 0,
+                state: State::Procedure,
+                rx: Repetitions::new(),
+            },
+            header,
+        ))
+    }
+
+    /// The UART received a character with a parity error. The character is not used; `Ok` —
+    /// signal the error (if the UART does not do it by itself) and wait for the repetition;
+    /// `Err` ([`ErrorKind::Link`]) — the same character failed more than [`MAX_REPETITIONS`]
+    /// times after its first transmission: deactivate.
+    pub fn on_parity_error(&mut self) -> Result<(), Error> {
+        if self.state == State::Finished {
+            return Err(Error::new(ErrorKind::Sequence, 0));
+        }
+        self.rx.on_error()
     }
 
     /// Feeds one byte received from the card. `data` is the command data (the same each call),
     /// `resp` receives response bytes.
     pub fn on_byte<'d>(&mut self, b: u8, data: &'d [u8], resp: &mut [u8]) -> Result<T0Step<'d>, Error> {
         let ins = self.header[1];
+        self.rx.on_success();
         match self.state {
             State::Finished => Err(Error::new(ErrorKind::Sequence, 0)),
             State::Sw2(sw1) => {

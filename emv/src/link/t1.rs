@@ -111,8 +111,8 @@ impl Pcb {
     }
 }
 
-/// A received block (a view).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// A received block (a view). `Debug` shows the information field's length only.
+#[derive(Copy, Clone, PartialEq, Eq)]
 pub struct Block<'a> {
     /// Node address.
     pub nad: u8,
@@ -120,6 +120,16 @@ pub struct Block<'a> {
     pub pcb: Pcb,
     /// Information field.
     pub inf: &'a [u8],
+}
+
+impl core::fmt::Debug for Block<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Block")
+            .field("nad", &self.nad)
+            .field("pcb", &self.pcb)
+            .field("inf", &crate::redact::Len(self.inf))
+            .finish()
+    }
 }
 
 /// Why a received block is invalid.
@@ -202,8 +212,8 @@ enum Phase {
     IfsRequest,
 }
 
-/// The terminal side of T=1.
-#[derive(Clone, Debug)]
+/// The terminal side of T=1. `Debug` shows the protocol state, not the buffered APDU or block.
+#[derive(Clone)]
 pub struct T1 {
     ifsc: usize,
     ifsd: u8,
@@ -218,6 +228,23 @@ pub struct T1 {
     resyncs: u8,
     rx: usize,
     wtx: Option<u8>,
+}
+
+impl core::fmt::Debug for T1 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("T1")
+            .field("ifsc", &self.ifsc)
+            .field("ifsd", &self.ifsd)
+            .field("ns", &self.ns)
+            .field("nr", &self.nr)
+            .field("phase", &self.phase)
+            .field("apdu_len", &self.apdu_len)
+            .field("last_len", &self.last_len)
+            .field("retries", &self.retries)
+            .field("resyncs", &self.resyncs)
+            .field("wtx", &self.wtx)
+            .finish_non_exhaustive()
+    }
 }
 
 impl T1 {
