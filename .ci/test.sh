@@ -65,8 +65,9 @@ need qemu-system-arm "apt-get install -y --no-install-recommends qemu-system-arm
 need pcscd "apt-get install -y --no-install-recommends pcscd"
 pkg-config --exists libpcsclite || die "libpcsclite-dev is missing"
 python3 -m pip --version >/dev/null 2>&1 || die "python3 pip is missing"
-python3 -m pip install --quiet --disable-pip-version-check pyiso8583 psec pyemv gmssl
-python3 -c "import iso8583, psec, pyemv, gmssl" || die "Python oracles failed to import"
+python3 -m pip install --quiet --disable-pip-version-check pyiso8583 psec pyemv gmssl cryptography \
+    -r iso8583/tests/diff/requirements.txt
+python3 -c "import iso8583, psec, pyemv, gmssl, cryptography" || die "Python oracles failed to import"
 rustc --version
 cargo --version
 

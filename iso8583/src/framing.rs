@@ -123,11 +123,12 @@ impl Frame {
     /// Writes header + body into `out`; returns the total size.
     pub fn encode(self, body: &[u8], out: &mut [u8]) -> Result<usize, Error> {
         let h = self.encode_header(body.len(), out)?;
-        let end = h.saturating_add(body.len());
-        out.get_mut(h..end)
+        // Bounded by the body's own length, so the copy cannot mismatch.
+        out.get_mut(h..)
+            .and_then(|o| o.get_mut(..body.len()))
             .ok_or(Error::new(ErrorKind::BufferTooSmall, FieldPath::ROOT, h))?
             .copy_from_slice(body);
-        Ok(end)
+        Ok(h.saturating_add(body.len()))
     }
 }
 

@@ -146,6 +146,7 @@ pub fn run(input: fn() -> &'static [u8], sink: fn(usize)) {
         sink(f.df_name.len());
     }
     let _ = directory_entries(input(), &mut |e| sink(e.adf_name.len()));
+    sink(payproto_emv::apdu::directory_ddfs(input(), &mut |d| sink(d.len())).unwrap_or(0));
     if let Ok(g) = GpoResponse::parse(input()) {
         sink(g.aip.names().count());
     }
