@@ -54,6 +54,9 @@ pub enum ErrorKind {
     /// The requested combination is not supported.
     #[error("unsupported")]
     Unsupported,
+    /// A DER-encoded key (SubjectPublicKeyInfo) is malformed.
+    #[error("malformed DER key")]
+    MalformedKey,
 }
 
 /// An error: the kind plus a static description of where it arose (field name) and an offset.

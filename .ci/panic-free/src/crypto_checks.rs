@@ -5,6 +5,8 @@
 //! RustCrypto soft AES backend keeps internal bounds checks (`fixslice::utils`) that the optimiser
 //! cannot remove, so any entry point reaching AES would fail this check for code that is not ours.
 //! Those operations are covered by the fuzz targets `crypto_pinblock` and `crypto_tr31` instead.
+//! Likewise DER key import (`spki::parse`): RustCrypto `der` keeps a length-mismatch panic path in
+//! its tag parser (`der::tag::parse_parts`); it is fuzzed by `crypto_spki`.
 
 use payproto_crypto::dukpt::{aes, state, tdes};
 use payproto_crypto::pin::{self, Format, Pan};
