@@ -131,6 +131,12 @@ pub enum ErrorKind {
     /// The requested field is not present.
     #[error("field absent")]
     Absent,
+    /// The message's MAC does not verify under the key given.
+    #[error("MAC mismatch")]
+    MacMismatch,
+    /// No MAC can be computed: the spec has no MAC field or algorithm, or the key does not suit it.
+    #[error("MAC not computable")]
+    MacUnavailable,
 }
 
 /// An ISO 8583 error: kind, field path and byte offset from the start of the input (or of the

@@ -15,8 +15,8 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::spec::{
-    Align, Bitmaps, Charset, Class, Composite, Encoding, Field, Header, Length, MtiEncoding, Sensitivity,
-    Spec,
+    Align, Bitmaps, Charset, Class, Composite, Encoding, Field, Header, Length, MacAlgorithm, MtiEncoding,
+    Sensitivity, Spec,
 };
 
 /// An error loading a JSON spec.
@@ -41,6 +41,8 @@ struct SpecJson {
     bitmaps: Bitmaps,
     #[serde(default)]
     mac_field: Option<u8>,
+    #[serde(default)]
+    mac_algorithm: Option<MacAlgorithm>,
     fields: BTreeMap<u16, FieldJson>,
 }
 
@@ -217,6 +219,7 @@ impl Spec {
             bitmaps: j.bitmaps,
             fields,
             mac_field: j.mac_field,
+            mac_algorithm: j.mac_algorithm,
         })))
     }
 
@@ -228,6 +231,7 @@ impl Spec {
             mti: self.mti,
             bitmaps: self.bitmaps,
             mac_field: self.mac_field,
+            mac_algorithm: self.mac_algorithm,
             fields: table_to(self.fields),
         };
         serde_json::to_string_pretty(&j).unwrap_or_default()

@@ -155,6 +155,8 @@ pub mod framing;
 pub mod gbk;
 #[cfg(feature = "alloc")]
 mod json;
+#[cfg(feature = "crypto")]
+pub mod mac;
 #[cfg(feature = "alloc")]
 mod owned;
 mod pack;

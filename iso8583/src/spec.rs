@@ -460,6 +460,17 @@ pub struct Bitmaps {
     pub tertiary: Tertiary,
 }
 
+/// How a dialect computes the MAC it carries in [`Spec::mac_field`] (computed by the `crypto`
+/// feature, `crate::mac`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "alloc", derive(Serialize, Deserialize), serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum MacAlgorithm {
+    /// China UnionPay POS "ECB" MAC over the MAC input range (XOR of 8-byte blocks, upper-case hex
+    /// expansion, two encryptions under the MAK); the field carries the 8 ASCII hex characters.
+    CupEcb,
+}
+
 /// A whole message spec.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Spec {
@@ -476,6 +487,9 @@ pub struct Spec {
     pub fields: &'static [Option<Field>],
     /// The data element carrying the MAC (64 or 128), if the dialect MACs messages.
     pub mac_field: Option<u8>,
+    /// The dialect's MAC algorithm, when it has one defined by its specification (`None` where it
+    /// is agreed bilaterally: supply the algorithm to `crate::mac` explicitly).
+    pub mac_algorithm: Option<MacAlgorithm>,
 }
 
 impl Spec {

@@ -313,6 +313,7 @@ fn ebcdic_mti_prefix_and_text() {
         bitmaps: Bitmaps { encoding: BitmapEncoding::Binary, max: 1, tertiary: Tertiary::None },
         fields: &FIELDS,
         mac_field: None,
+        mac_algorithm: None,
     };
     let mut f = Fields::new(*b"0200");
     f.set(2, b"1234").set(43, b"A B\xE9"); // é is Latin-1 E9 = cp037 51

@@ -115,8 +115,16 @@ fn frame(name: &str) -> Result<Frame, Failure> {
     })
 }
 
-fn mac_unavailable() -> Failure {
-    Failure::Input("--mak: MAC computation is not yet available (needs payproto-crypto)".to_owned())
+/// The MAC key of `--mak`: 8 bytes single DES, 16 or 24 bytes TDES.
+fn mak(arg: &str) -> Result<payproto_crypto::Key, Failure> {
+    let bytes = hex_arg(arg, "--mak")?;
+    let alg = match bytes.len() {
+        8 => payproto_crypto::Algorithm::Des,
+        16 => payproto_crypto::Algorithm::Tdes2,
+        24 => payproto_crypto::Algorithm::Tdes3,
+        n => return Err(Failure::Input(format!("--mak: {n} bytes (8, 16 or 24 expected)"))),
+    };
+    payproto_crypto::Key::new(alg, &bytes).map_err(|e| Failure::Input(format!("--mak: {e}")))
 }
 
 /// The JSON value of a field: characters for n/an/ans/z (non-ASCII character sets decoded to
@@ -171,9 +179,7 @@ fn subfields_json(f: &FieldRef<'_>, sub: Option<&Subfield<'_>>) -> Result<Value,
 fn decode(a: &DecodeArgs) -> Outcome {
     let spec = load_spec(&a.spec)?;
     let fr = frame(&a.frame)?;
-    if a.mak.is_some() {
-        return Err(mac_unavailable());
-    }
+    let key = a.mak.as_deref().map(mak).transpose()?;
     let bytes = hex_arg(&a.hex, "HEX")?;
     let (body, _) = fr.decode(&bytes).map_err(|e| Failure::Input(format!("frame {}: {e}", a.frame)))?;
     let p = unpack_partial(spec, body);
@@ -185,9 +191,20 @@ fn decode(a: &DecodeArgs) -> Outcome {
         return Err(Failure::Input(format!("{}: {e}", spec.name)));
     }
     let m = p.message;
+    if let Some(k) = &key {
+        payproto_iso8583::mac::verify(&m, k).map_err(|e| match e.kind {
+            payproto_iso8583::ErrorKind::MacMismatch => {
+                Failure::Verify(format!("{}: MAC does not verify", spec.name))
+            }
+            _ => Failure::Input(format!("{}: {e}", spec.name)),
+        })?;
+    }
     if !a.json {
         let d = m.describe();
         print!("{}", if a.unmasked { d.unmasked() } else { d });
+        if key.is_some() {
+            println!("MAC verified");
+        }
         return Ok(());
     }
     let mut doc = Map::new();
@@ -252,9 +269,7 @@ fn value_bytes(spec: &Spec, de: usize, v: &Value) -> Result<Vec<u8>, Failure> {
 fn encode(a: &EncodeArgs) -> Outcome {
     let spec = load_spec(&a.spec)?;
     let fr = frame(&a.frame)?;
-    if a.mak.is_some() {
-        return Err(mac_unavailable());
-    }
+    let key = a.mak.as_deref().map(mak).transpose()?;
     let doc: Value =
         serde_json::from_str(&text(&a.json)?).map_err(|e| Failure::Input(format!("JSON: {e}")))?;
     let mti = doc
@@ -283,7 +298,16 @@ fn encode(a: &EncodeArgs) -> Outcome {
             k.parse().map_err(|_| Failure::Input(format!("JSON: field key {k:?} is not a number")))?;
         b.set(de, value_bytes(spec, de, v)?);
     }
-    let msg = b.pack(spec).map_err(|e| Failure::Input(format!("{}: {e}", spec.name)))?;
+    let msg = match &key {
+        None => b.pack(spec).map_err(|e| Failure::Input(format!("{}: {e}", spec.name)))?,
+        Some(k) => {
+            let mut buf = vec![0u8; 65_536];
+            let n = payproto_iso8583::mac::pack_with_mac(spec, &b.fields(), k, &mut buf)
+                .map_err(|e| Failure::Input(format!("{}: {e}", spec.name)))?;
+            buf.truncate(n);
+            buf
+        }
+    };
     let mut out = vec![0u8; msg.len() + fr.header_len()];
     let n = fr.encode(&msg, &mut out).map_err(|e| Failure::Input(format!("frame {}: {e}", a.frame)))?;
     println!("{}", hex(out.get(..n).unwrap_or(&[])));

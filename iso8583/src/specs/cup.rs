@@ -6,8 +6,8 @@
 
 use super::table;
 use crate::spec::{
-    Align, BitmapEncoding, Bitmaps, Charset, Class, Composite, Encoding, Field, Header, MtiEncoding, Prefix,
-    Sensitivity, Spec, Tertiary, Unit,
+    Align, BitmapEncoding, Bitmaps, Charset, Class, Composite, Encoding, Field, Header, MacAlgorithm,
+    MtiEncoding, Prefix, Sensitivity, Spec, Tertiary, Unit,
 };
 
 use Class::{An, Ans, B, N, Z};
@@ -127,4 +127,5 @@ pub static CUP_POS: Spec = Spec {
     bitmaps: Bitmaps { encoding: BitmapEncoding::Binary, max: 1, tertiary: Tertiary::None },
     fields: &FIELDS,
     mac_field: Some(64),
+    mac_algorithm: Some(MacAlgorithm::CupEcb),
 };

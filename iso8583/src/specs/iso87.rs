@@ -225,6 +225,7 @@ pub static ISO87_ASCII: Spec = Spec {
     bitmaps: Bitmaps { encoding: BitmapEncoding::Hex, max: 2, tertiary: Tertiary::None },
     fields: &ISO87_ASCII_FIELDS,
     mac_field: Some(64),
+    mac_algorithm: None,
 };
 
 /// `iso87-binary`: BCD MTI, binary bitmaps, the ISO87BPackager field layout.
@@ -235,6 +236,7 @@ pub static ISO87_BINARY: Spec = Spec {
     bitmaps: Bitmaps { encoding: BitmapEncoding::Binary, max: 2, tertiary: Tertiary::None },
     fields: &ISO87_BINARY_FIELDS,
     mac_field: Some(64),
+    mac_algorithm: None,
 };
 
 // ---- Composite data elements of other dialects, as pure spec data ----

@@ -58,4 +58,5 @@ pub static ISO93_ASCII: Spec = Spec {
     bitmaps: Bitmaps { encoding: BitmapEncoding::Hex, max: 2, tertiary: Tertiary::None },
     fields: &FIELDS,
     mac_field: Some(64),
+    mac_algorithm: None,
 };
