@@ -33,6 +33,8 @@ pub enum KeyRole {
     Data,
     /// DUKPT base derivation key (TDES or AES).
     Bdk,
+    /// EMV issuer master key (IMK-AC): derives ICC master keys; used only by [`crate::emv::EmvHsm`].
+    IssuerMasterKey,
 }
 
 /// A MAC algorithm with its parameters.
@@ -298,3 +300,5 @@ impl<const N: usize> Hsm for SoftHsm<N> {
 pub fn algorithm_of<const N: usize>(hsm: &SoftHsm<N>, key: KeyHandle) -> Result<Algorithm> {
     hsm.any(key).map(Key::algorithm)
 }
+
+mod emv;

@@ -106,6 +106,7 @@ extern crate std;
 
 pub mod cipher;
 pub mod dukpt;
+pub mod emv;
 pub mod error;
 pub mod hsm;
 pub mod kcv;
