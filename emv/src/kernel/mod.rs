@@ -9,6 +9,7 @@
 pub mod gpo;
 pub mod read_records;
 pub mod selection;
+pub mod taa;
 pub mod trm;
 
 use crate::apdu::{CardTransport, Command, T0Helper, T0Next};
