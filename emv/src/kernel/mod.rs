@@ -9,6 +9,7 @@
 pub mod cvm;
 pub mod gpo;
 pub mod read_records;
+pub mod restrictions;
 pub mod selection;
 pub mod taa;
 pub mod trm;
