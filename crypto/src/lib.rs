@@ -114,6 +114,7 @@ pub mod key;
 pub mod keydownload;
 pub mod mac;
 pub mod pin;
+pub mod rsa;
 pub mod tr31;
 
 pub use error::{Error, ErrorKind, Result};
