@@ -8,6 +8,7 @@
 
 pub mod cvm;
 pub mod gpo;
+pub mod oda;
 pub mod read_records;
 pub mod restrictions;
 pub mod selection;
