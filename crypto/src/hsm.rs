@@ -15,6 +15,8 @@ use crate::pin::{self, Format, Pan, PinBlock};
 use crate::tr31::KeyBlock;
 use rand_core::CryptoRng;
 
+mod emv;
+
 /// An opaque reference to a key inside the HSM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyHandle(pub u16);
@@ -300,5 +302,3 @@ impl<const N: usize> Hsm for SoftHsm<N> {
 pub fn algorithm_of<const N: usize>(hsm: &SoftHsm<N>, key: KeyHandle) -> Result<Algorithm> {
     hsm.any(key).map(Key::algorithm)
 }
-
-mod emv;
