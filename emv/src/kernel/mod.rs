@@ -6,6 +6,7 @@
 //! This issue delivers the first three phases: [`selection`], [`gpo`] (initiate application
 //! processing) and [`read_records`] (read application data).
 
+pub mod config;
 pub mod cvm;
 pub mod gpo;
 pub mod oda;
