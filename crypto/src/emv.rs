@@ -98,7 +98,7 @@ fn tdes2_array(key: &Key, what: &'static str) -> Result<[u8; 16]> {
     key.as_bytes().try_into().map_err(|_| Error::new(ErrorKind::InvalidLength, what))
 }
 
-/// TDES2(key)[a] ‖ TDES2(key)[b], parity-adjusted, as a new key.
+/// TDES2(key)\[a\] ‖ TDES2(key)\[b\], parity-adjusted, as a new key.
 fn encrypt_pair(key: &Key, what: &'static str, a: [u8; 8], b: [u8; 8]) -> Result<Key> {
     let mut k = tdes2_array(key, what)?;
     let c = Soft.tdes2(&k);
@@ -127,7 +127,7 @@ fn derive_from_y(imk: &Key, y: [u8; 8]) -> Result<Key> {
 }
 
 /// ICC master key, option A (Book 2 A1.4.1): Y = rightmost 16 digits of PAN ‖ PSN (left-padded
-/// with zeros); MK = TDES2(IMK)[Y] ‖ TDES2(IMK)[Y ⊕ FF…FF], odd parity.
+/// with zeros); MK = TDES2(IMK)\[Y\] ‖ TDES2(IMK)\[Y ⊕ FF…FF\], odd parity.
 ///
 /// # Errors
 /// [`ErrorKind::InvalidPan`], [`ErrorKind::InvalidCharacter`] (PSN not BCD),
@@ -210,8 +210,8 @@ pub fn derive_icc_mk(imk: &Key, option: MkDerivation, card: &Card<'_>) -> Result
     }
 }
 
-/// EMV common session key (Book 2 A1.3.1): SK = TDES2(MK)[R with byte 3 = `F0`] ‖
-/// TDES2(MK)[R with byte 3 = `0F`], odd parity.
+/// EMV common session key (Book 2 A1.3.1): SK = TDES2(MK)\[R with byte 3 = `F0`\] ‖
+/// TDES2(MK)\[R with byte 3 = `0F`\], odd parity.
 ///
 /// # Errors
 /// [`ErrorKind::WrongAlgorithm`] unless `mk` is two-key TDES.
@@ -286,7 +286,7 @@ pub fn verify_ac(sk: &Key, padding: Padding, data: &[u8], received: &[u8]) -> Re
         .map_err(|_| Error::new(ErrorKind::VerificationFailed, "cryptogram"))
 }
 
-/// ARPC method 1 (Book 2 §8.2.1): TDES2(key)[ARQC ⊕ (ARC ‖ 00×6)], 8 bytes. `key` is the ICC
+/// ARPC method 1 (Book 2 §8.2.1): TDES2(key)\[ARQC ⊕ (ARC ‖ 00×6)\], 8 bytes. `key` is the ICC
 /// master key or the session key, as the scheme says.
 ///
 /// # Errors

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod cvm;
 pub mod gpo;
+pub mod issuer;
 pub mod oda;
 pub mod read_records;
 pub mod restrictions;
