@@ -2,7 +2,8 @@
 //! `tests/gen/oda_pki.py` with Python integers and hashlib only, per Book 2 Tables 2, 6, 7, 14):
 //! a 1024-bit CA key, an 896-bit issuer key that needs the remainder `92`, SDA (SSAD → DAC), an
 //! ICC key with remainder `9F48` and e = 3, and a 512-bit ICC key with e = 65537 that fits in the
-//! certificate. Expected keys and DAC are the generator's inputs. Negative cases: missing or
+//! certificate, and a DDA Signed Dynamic Application Data over the UN `8B55633B`. Expected keys,
+//! DAC and ICC Dynamic Number are the generator's inputs. Negative cases: missing or
 //! wrong remainder, static data changed by one byte, wrong PAN, expired ICC certificate.
 #![allow(
     clippy::unwrap_used,
@@ -203,4 +204,31 @@ fn icc_key_fitting_e65537() {
         .kind,
         ErrorKind::BadLength
     );
+}
+
+#[test]
+fn dda_signed_dynamic_data() {
+    let c = record("icc1");
+    let pan = h(&record("issuer"), "pan");
+    let (a, b) = statics();
+    let k = oda::recover_icc_key(
+        &issuer(),
+        &h(&c, "cert"),
+        Some(&h(&c, "remainder")),
+        &[3],
+        &pan,
+        &today(),
+        &[&a, &b],
+    )
+    .unwrap();
+    let s = record("sdad");
+    let d = oda::verify_sdad(&k, &h(&s, "sdad"), &[&h(&s, "ddol_data")]).unwrap();
+    assert_eq!(d.icc_dynamic_number().unwrap(), &h(&s, "icc_dynamic_number")[..]);
+    assert_eq!(d.bytes().len(), 9);
+    // Another unpredictable number: the hash fails.
+    let e = oda::verify_sdad(&k, &h(&s, "sdad"), &[&hex("8B55633C")]).unwrap_err();
+    assert_eq!((e.offset, e.tag.unwrap().to_u32()), (check::HASH, 0x9F4B));
+    // An SDAD under the issuer key is not one under the ICC key (length differs).
+    let e = oda::verify_sdad(&k, &h(&record("ssad"), "ssad"), &[]).unwrap_err();
+    assert_eq!((e.kind, e.offset), (ErrorKind::BadLength, check::LENGTH));
 }

@@ -1,6 +1,7 @@
 //! Offline data authentication building blocks (EMV 4.4 Book 2 §5–6): the CA public key store
 //! with checksum verification, issuer public key recovery (§5.3), Signed Static Application Data
-//! verification (§5.4, SDA) and ICC public key recovery (§6.4), all without a heap. The RSA
+//! verification (§5.4, SDA), ICC public key recovery (§6.4) and Signed Dynamic Application Data
+//! verification (§6.5, DDA), all without a heap. The RSA
 //! public operation is [`payproto_crypto::rsa::public_op`]; hashes are RustCrypto SHA-1.
 //!
 //! Every check failure is an [`Error`] of kind [`ErrorKind::BadValue`] (or `BadLength` /
@@ -475,4 +476,56 @@ pub fn recover_icc_key(
     let room = m.len().saturating_sub(42);
     let key = assemble(m, 21, room, key_len, remainder, exponent, T, 0x9F48)?;
     Ok(IccPublicKey { key, serial, expiry })
+}
+
+/// The ICC Dynamic Data recovered from a Signed Dynamic Application Data.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct IccDynamicData {
+    bytes: [u8; MAX_MODULUS],
+    len: usize,
+}
+
+impl IccDynamicData {
+    /// The ICC Dynamic Data (LDD bytes).
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+
+    /// The ICC Dynamic Number (`9F4C`): the first byte gives its length (2–8).
+    pub fn icc_dynamic_number(&self) -> Option<&[u8]> {
+        let (&n, rest) = self.bytes().split_first()?;
+        let n = usize::from(n);
+        if (2..=8).contains(&n) { rest.get(..n) } else { None }
+    }
+}
+
+/// Book 2 §6.5.2 (DDA): verifies the Signed Dynamic Application Data `9F4B` with the ICC key
+/// over the terminal dynamic data (the DDOL data, in parts). Returns the ICC Dynamic Data.
+///
+/// # Errors
+/// A check failure naming tag `9F4B`; an ICC Dynamic Data length that does not fit
+/// ([`check::KEY_LENGTH`]).
+pub fn verify_sdad(
+    icc: &IccPublicKey,
+    sdad: &[u8],
+    terminal_dynamic_data: &[&[u8]],
+) -> Result<IccDynamicData, Error> {
+    const T: u32 = 0x9F4B;
+    let mut buf = [0u8; MAX_MODULUS];
+    let m = icc.key.recover(sdad, T, &mut buf)?;
+    if byte(m, 1, T)? != 0x05 {
+        return Err(fail(T, check::FORMAT));
+    }
+    if byte(m, 2, T)? != 0x01 {
+        return Err(fail(T, check::ALGORITHM));
+    }
+    hash_ok(m, terminal_dynamic_data, T)?;
+    let ldd = usize::from(byte(m, 3, T)?);
+    if ldd > m.len().saturating_sub(25) {
+        return Err(fail(T, check::KEY_LENGTH));
+    }
+    let src = m.get(4..4usize.saturating_add(ldd)).ok_or(fail(T, check::KEY_LENGTH))?;
+    let mut bytes = [0u8; MAX_MODULUS];
+    bytes.get_mut(..ldd).ok_or(fail(T, check::KEY_LENGTH))?.copy_from_slice(src);
+    Ok(IccDynamicData { bytes, len: ldd })
 }

@@ -102,3 +102,9 @@ print(f"name=issuer pan={hx(pan)} cert={hx(issuer_cert)} remainder={hx(is_rem)} 
 print(f"name=ssad ssad={hx(ssad)} static1={hx(static[0])} static2={hx(static[1])} dac={hx(dac)}")
 print(f"name=icc1 cert={hx(icc1)} remainder={hx(ic1_rem)} exponent=03 modulus={hx(ic1_mod)} serial=000042 expiry=1228")
 print(f"name=icc2 cert={hx(icc2)} exponent=010001 modulus={hx(ic2_mod)} serial=000043 expiry=1228")
+# Signed Dynamic Application Data (DDA, Table 17) with ICC key 1 over DDOL data = UN 8B55633B.
+idn = bytes.fromhex("1122334455667788")
+dyn = bytes([len(idn)]) + idn
+body = b"\x05\x01" + bytes([len(dyn)]) + dyn + b"\xbb" * (NIC1 - len(dyn) - 25)
+sdad = frame(body, bytes.fromhex("8B55633B"), ic1_n, ic1_d, NIC1)
+print(f"name=sdad sdad={hx(sdad)} ddol_data=8B55633B icc_dynamic_number={hx(idn)}")
