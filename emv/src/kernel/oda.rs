@@ -529,3 +529,56 @@ pub fn verify_sdad(
     bytes.get_mut(..ldd).ok_or(fail(T, check::KEY_LENGTH))?.copy_from_slice(src);
     Ok(IccDynamicData { bytes, len: ldd })
 }
+
+/// An offline data authentication method.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OdaMethod {
+    /// Static data authentication.
+    Sda,
+    /// Dynamic data authentication.
+    Dda,
+    /// Combined DDA / application cryptogram generation.
+    Cda,
+}
+
+/// Book 3 §10.3: the method both the card (AIP) and the terminal (`9F33` byte 3) support, in
+/// the order CDA, DDA, SDA; `None` when there is none.
+pub fn select_method(aip: crate::data::Aip, caps: &crate::data::TerminalCapabilities) -> Option<OdaMethod> {
+    use crate::data::{Aip, TerminalCapabilities as C};
+    if aip.contains(Aip::CDA_SUPPORTED) && caps.contains(C::CDA) {
+        Some(OdaMethod::Cda)
+    } else if aip.contains(Aip::DDA_SUPPORTED) && caps.contains(C::DDA) {
+        Some(OdaMethod::Dda)
+    } else if aip.contains(Aip::SDA_SUPPORTED) && caps.contains(C::SDA) {
+        Some(OdaMethod::Sda)
+    } else {
+        None
+    }
+}
+
+/// Book 3 §10.3 / Annex C5–C6: records the ODA outcome. No method ⇒ TVR B1b8 "ODA not
+/// performed" (TSI untouched). A method ⇒ TSI B1b8 "ODA performed", SDA also sets TVR B1b2
+/// "SDA selected", and a failure sets B1b7 (SDA), B1b4 (DDA) or B1b3 (CDA).
+pub fn record_outcome(
+    method: Option<OdaMethod>,
+    succeeded: bool,
+    tvr: &mut crate::data::Tvr,
+    tsi: &mut crate::data::Tsi,
+) {
+    use crate::data::{Tsi, Tvr};
+    let Some(m) = method else {
+        tvr.set(Tvr::ODA_NOT_PERFORMED);
+        return;
+    };
+    tsi.set(Tsi::ODA_PERFORMED);
+    if m == OdaMethod::Sda {
+        tvr.set(Tvr::SDA_SELECTED);
+    }
+    if !succeeded {
+        tvr.set(match m {
+            OdaMethod::Sda => Tvr::SDA_FAILED,
+            OdaMethod::Dda => Tvr::DDA_FAILED,
+            OdaMethod::Cda => Tvr::CDA_FAILED,
+        });
+    }
+}
