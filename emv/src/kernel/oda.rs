@@ -102,6 +102,15 @@ impl PublicKey {
         Ok(Self { modulus, modulus_len: n, exponent: e, exponent_len: exponent.len() })
     }
 
+    /// A key from its modulus (1–248 bytes) and exponent (3 or 65537, big-endian bytes), e.g. an
+    /// ICC key held by a test or recovered elsewhere.
+    ///
+    /// # Errors
+    /// [`check::KEY_LENGTH`] for an unsupported length or exponent.
+    pub fn new(modulus: &[u8], exponent: &[u8]) -> Result<Self, Error> {
+        Self::from_parts(&[modulus], exponent, 0x9F46)
+    }
+
     /// The modulus bytes.
     pub fn modulus(&self) -> &[u8] {
         self.modulus.get(..self.modulus_len).unwrap_or(&[])
