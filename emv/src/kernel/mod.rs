@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod cvm;
+pub mod dda;
 pub mod gen_ac;
 pub mod gpo;
 pub mod issuer;
