@@ -1,7 +1,8 @@
 //! Offline data authentication building blocks (EMV 4.4 Book 2 §5–6): the CA public key store
 //! with checksum verification, issuer public key recovery (§5.3), Signed Static Application Data
 //! verification (§5.4, SDA), ICC public key recovery (§6.4) and Signed Dynamic Application Data
-//! verification (§6.5, DDA), all without a heap. The RSA
+//! verification (§6.5, DDA) and CDA signature verification with the Transaction Data Hash Code
+//! (§6.6), all without a heap. The RSA
 //! public operation is [`payproto_crypto::rsa::public_op`]; hashes are RustCrypto SHA-1.
 //!
 //! Every check failure is an [`Error`] of kind [`ErrorKind::BadValue`] (or `BadLength` /
@@ -590,4 +591,68 @@ pub fn record_outcome(
             OdaMethod::Cda => Tvr::CDA_FAILED,
         });
     }
+}
+
+/// What a verified CDA signature yields (Book 2 §6.6.2).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct CdaResult {
+    /// Cryptogram Information Data (equal in the signature and the response).
+    pub cid: u8,
+    /// The Application Cryptogram carried inside the signature.
+    pub cryptogram: [u8; 8],
+    /// The ICC Dynamic Data (ICC Dynamic Number first).
+    pub dynamic_data: IccDynamicData,
+}
+
+/// Book 2 §6.6.2: verifies the CDA signature of a format-2 GENERATE AC response (`value` = the
+/// `77` template's value) with the ICC key, the Unpredictable Number sent in the command, and the
+/// PDOL and CDOL data the terminal sent (the Transaction Data Hash Code covers PDOL data ‖ CDOL
+/// data ‖ every response object but `9F4B`, in order, as encoded).
+///
+/// # Errors
+/// A check failure naming tag `9F4B` ([`check::IDENTITY`] when the CID differs,
+/// [`check::HASH`] for the signature or the transaction data hash), or a response without `9F27`
+/// / `9F4B`.
+pub fn verify_cda(
+    icc: &IccPublicKey,
+    unpredictable_number: &[u8; 4],
+    value: &[u8],
+    pdol_data: &[u8],
+    cdol_data: &[u8],
+) -> Result<CdaResult, Error> {
+    const T: u32 = 0x9F4B;
+    let mut sdad = None;
+    let mut cid = None;
+    let mut tdhc = Sha1::new();
+    tdhc.update(pdol_data);
+    tdhc.update(cdol_data);
+    for t in payproto_tlv::Reader::new(value, payproto_tlv::Config::EMV) {
+        let t = t?;
+        let end = t.value_offset().saturating_add(t.value.len());
+        let raw = value.get(t.offset..end).ok_or(Error::new(ErrorKind::BadLength, t.offset))?;
+        match t.tag.to_u32() {
+            0x9F4B => sdad = Some(t.value),
+            0x9F27 => {
+                cid = t.value.first().copied();
+                tdhc.update(raw);
+            }
+            _ => tdhc.update(raw),
+        }
+    }
+    let sdad = sdad.ok_or(Error::at_tag(ErrorKind::Missing, Tag::new(T)))?;
+    let cid = cid.ok_or(Error::at_tag(ErrorKind::Missing, Tag::new(0x9F27)))?;
+    let d = verify_sdad(icc, sdad, &[unpredictable_number])?;
+    let b = d.bytes();
+    let n = usize::from(*b.first().ok_or(fail(T, check::KEY_LENGTH))?);
+    let rest = b.get(n.saturating_add(1)..).ok_or(fail(T, check::KEY_LENGTH))?;
+    let (&sig_cid, rest) = rest.split_first().ok_or(fail(T, check::KEY_LENGTH))?;
+    let (ac, rest) = rest.split_first_chunk::<8>().ok_or(fail(T, check::KEY_LENGTH))?;
+    let hash = rest.get(..20).ok_or(fail(T, check::KEY_LENGTH))?;
+    if sig_cid != cid {
+        return Err(fail(T, check::IDENTITY));
+    }
+    if tdhc.finalize()[..] != *hash {
+        return Err(fail(T, check::HASH));
+    }
+    Ok(CdaResult { cid, cryptogram: *ac, dynamic_data: d })
 }

@@ -108,3 +108,14 @@ dyn = bytes([len(idn)]) + idn
 body = b"\x05\x01" + bytes([len(dyn)]) + dyn + b"\xbb" * (NIC1 - len(dyn) - 25)
 sdad = frame(body, bytes.fromhex("8B55633B"), ic1_n, ic1_d, NIC1)
 print(f"name=sdad sdad={hx(sdad)} ddol_data=8B55633B icc_dynamic_number={hx(idn)}")
+# CDA (Book 2 §6.6): first GENERATE AC answered in format 2 with the SDAD of ICC key 1.
+pdol_data = bytes.fromhex("000000001234")
+cdol1_data = bytes.fromhex("000000001234 000000000000 0840 0000000000 0840 260601 00 1A2B3C4D".replace(" ", ""))
+un_cda = bytes.fromhex("1A2B3C4D")
+resp_objs = [bytes.fromhex("9F270180"), bytes.fromhex("9F3602001C"), bytes.fromhex("9F100706010A03A00000")]
+tdhc = hashlib.sha1(pdol_data + cdol1_data + b"".join(resp_objs)).digest()
+ac = bytes.fromhex("0102030405060708")
+dyn = bytes([8]) + bytes.fromhex("A1A2A3A4A5A6A7A8") + b"\x80" + ac + tdhc
+body = b"\x05\x01" + bytes([len(dyn)]) + dyn + b"\xbb" * (NIC1 - len(dyn) - 25)
+cda_sdad = frame(body, un_cda, ic1_n, ic1_d, NIC1)
+print(f"name=cda sdad={hx(cda_sdad)} un={hx(un_cda)} pdol_data={hx(pdol_data)} cdol1_data={hx(cdol1_data)} cid=80 atc=001C iad=06010A03A00000 ac={hx(ac)} icc_dynamic_number=A1A2A3A4A5A6A7A8")
