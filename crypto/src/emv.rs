@@ -162,8 +162,10 @@ pub fn derive_icc_mk_b(imk: &Key, card: &Card<'_>) -> Result<Key> {
     // Left-pad to an even count: at most 22 digits → 11 bytes.
     let mut padded = [0u8; 22];
     let start = usize::from(n % 2 == 1);
-    let dst =
-        padded.get_mut(start..start.saturating_add(n)).ok_or(Error::new(ErrorKind::InvalidPan, "pan"))?;
+    let dst = padded
+        .get_mut(start..)
+        .and_then(|d| d.get_mut(..digits.len()))
+        .ok_or(Error::new(ErrorKind::InvalidPan, "pan"))?;
     dst.copy_from_slice(digits);
     let total = start.saturating_add(n);
     let mut bcd = [0u8; 11];
@@ -464,7 +466,8 @@ impl CryptogramData<'_> {
         let mut n = 0usize;
         for p in parts {
             let end = n.saturating_add(p.len());
-            out.get_mut(n..end)
+            out.get_mut(n..)
+                .and_then(|d| d.get_mut(..p.len()))
                 .ok_or(Error::at(ErrorKind::BufferTooSmall, "cryptogram input", end))?
                 .copy_from_slice(p);
             n = end;

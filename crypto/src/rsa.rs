@@ -30,7 +30,10 @@ const WIDTH: usize = 256;
 fn right_aligned(src: &[u8], what: &'static str) -> Result<[u8; WIDTH]> {
     let mut buf = [0u8; WIDTH];
     let at = WIDTH.checked_sub(src.len()).ok_or(Error::at(ErrorKind::InvalidLength, what, src.len()))?;
-    buf.get_mut(at..).ok_or(Error::new(ErrorKind::InvalidLength, what))?.copy_from_slice(src);
+    buf.get_mut(at..)
+        .and_then(|d| d.get_mut(..src.len()))
+        .ok_or(Error::new(ErrorKind::InvalidLength, what))?
+        .copy_from_slice(src);
     Ok(buf)
 }
 
@@ -81,6 +84,7 @@ pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) 
     let tail = bytes
         .as_ref()
         .get(WIDTH.saturating_sub(len)..)
+        .and_then(|t| t.get(..len))
         .ok_or(Error::new(ErrorKind::InvalidLength, "rsa output"))?;
     dst.copy_from_slice(tail);
     Ok(len)

@@ -91,7 +91,11 @@ impl PublicKey {
         let mut n = 0usize;
         for p in parts {
             let end = n.checked_add(p.len()).ok_or(fail(tag, check::KEY_LENGTH))?;
-            modulus.get_mut(n..end).ok_or(fail(tag, check::KEY_LENGTH))?.copy_from_slice(p);
+            modulus
+                .get_mut(n..)
+                .and_then(|d| d.get_mut(..p.len()))
+                .ok_or(fail(tag, check::KEY_LENGTH))?
+                .copy_from_slice(p);
             n = end;
         }
         let mut e = [0u8; 3];
@@ -536,7 +540,7 @@ pub fn verify_sdad(
     }
     let src = m.get(4..4usize.saturating_add(ldd)).ok_or(fail(T, check::KEY_LENGTH))?;
     let mut bytes = [0u8; MAX_MODULUS];
-    bytes.get_mut(..ldd).ok_or(fail(T, check::KEY_LENGTH))?.copy_from_slice(src);
+    bytes.get_mut(..src.len()).ok_or(fail(T, check::KEY_LENGTH))?.copy_from_slice(src);
     Ok(IccDynamicData { bytes, len: ldd })
 }
 
