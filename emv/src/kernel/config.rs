@@ -138,7 +138,7 @@ impl AidConfig {
         aid.get_mut(..p.aid.len()).ok_or(bad(field::AID))?.copy_from_slice(p.aid);
         let terminal_type = TerminalType::parse(&[p.terminal_type]).map_err(|_| bad(field::TERMINAL_TYPE))?;
         let (ddol, ddol_len) = copy_dol(p.default_ddol, field::DDOL)?;
-        let has_un = Dol::new(p.default_ddol).flatten().any(|e| e.tag == Tag::new(0x9F37));
+        let has_un = Dol::new(p.default_ddol).flatten().any(|e| e.tag == const { Tag::new(0x9F37) });
         if !has_un {
             return Err(bad(field::DDOL));
         }

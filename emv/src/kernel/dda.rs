@@ -103,7 +103,7 @@ impl<S: DolSource + ?Sized> Phase for Dda<'_, S> {
             return Err(Error::new(ErrorKind::Sequence, 0));
         }
         let ddol = self.card_ddol.unwrap_or(self.default_ddol);
-        let has_un = Dol::new(ddol).map_while(Result::ok).any(|e| e.tag == Tag::new(0x9F37));
+        let has_un = Dol::new(ddol).map_while(Result::ok).any(|e| e.tag == const { Tag::new(0x9F37) });
         let Ok(n) = build(ddol, self.source, &mut self.ddol_data) else {
             return Ok(self.failed());
         };

@@ -220,7 +220,7 @@ impl<'a> ScriptProcessing<'a> {
     fn next_command(&mut self, out: &mut [u8]) -> Result<Step<ScriptOutcome>, Error> {
         for t in self.commands.by_ref() {
             let t = t?;
-            if t.tag == Tag::new(0x86) {
+            if t.tag == const { Tag::new(0x86) } {
                 self.sequence = self.sequence.saturating_add(1);
                 let dst = out
                     .get_mut(..t.value.len())
@@ -237,7 +237,7 @@ impl<'a> ScriptProcessing<'a> {
 fn fallback_id(value: &[u8]) -> [u8; 4] {
     Reader::new(value, Config::EMV)
         .map_while(Result::ok)
-        .find(|t| t.tag == Tag::new(0x9F18))
+        .find(|t| t.tag == const { Tag::new(0x9F18) })
         .and_then(|t| <[u8; 4]>::try_from(t.value).ok())
         .unwrap_or([0; 4])
 }

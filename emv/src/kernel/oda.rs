@@ -60,8 +60,8 @@ pub mod check {
     pub const CHECKSUM: usize = 12;
 }
 
-const fn fail(tag: u32, which: usize) -> Error {
-    Error { kind: ErrorKind::BadValue, offset: which, tag: Some(Tag::new(tag)) }
+const fn fail(tag: Tag, which: usize) -> Error {
+    Error { kind: ErrorKind::BadValue, offset: which, tag: Some(tag) }
 }
 
 /// Largest modulus (1984 bits).
@@ -86,7 +86,7 @@ impl core::fmt::Debug for PublicKey {
 
 impl PublicKey {
     /// A key from its modulus parts (concatenated) and exponent.
-    fn from_parts(parts: &[&[u8]], exponent: &[u8], tag: u32) -> Result<Self, Error> {
+    fn from_parts(parts: &[&[u8]], exponent: &[u8], tag: Tag) -> Result<Self, Error> {
         let mut modulus = [0u8; MAX_MODULUS];
         let mut n = 0usize;
         for p in parts {
@@ -113,7 +113,7 @@ impl PublicKey {
     /// # Errors
     /// [`check::KEY_LENGTH`] for an unsupported length or exponent.
     pub fn new(modulus: &[u8], exponent: &[u8]) -> Result<Self, Error> {
-        Self::from_parts(&[modulus], exponent, 0x9F46)
+        Self::from_parts(&[modulus], exponent, const { Tag::new(0x9F46) })
     }
 
     /// The modulus bytes.
@@ -130,15 +130,11 @@ impl PublicKey {
     fn recover<'o>(
         &self,
         signed: &[u8],
-        tag: u32,
+        tag: Tag,
         out: &'o mut [u8; MAX_MODULUS],
     ) -> Result<&'o [u8], Error> {
         if signed.len() != self.modulus_len {
-            return Err(Error {
-                kind: ErrorKind::BadLength,
-                offset: check::LENGTH,
-                tag: Some(Tag::new(tag)),
-            });
+            return Err(Error { kind: ErrorKind::BadLength, offset: check::LENGTH, tag: Some(tag) });
         }
         let n = rsa::public_op(self.modulus(), self.exponent(), signed, out)
             .map_err(|_| fail(tag, check::RECOVERY))?;
@@ -182,14 +178,14 @@ impl CaPublicKey {
         expiry: Date,
         live: bool,
     ) -> Result<Self, Error> {
-        let key = PublicKey::from_parts(&[modulus], exponent, 0x8F)?;
+        let key = PublicKey::from_parts(&[modulus], exponent, const { Tag::new(0x8F) })?;
         let mut h = Sha1::new();
         h.update(rid);
         h.update([index]);
         h.update(modulus);
         h.update(exponent);
         if h.finalize()[..] != checksum[..] {
-            return Err(fail(0x8F, check::CHECKSUM));
+            return Err(fail(const { Tag::new(0x8F) }, check::CHECKSUM));
         }
         Ok(Self { rid, index, key, expiry, live })
     }
@@ -284,7 +280,7 @@ fn bcd_digit(b: u8) -> Option<u16> {
 }
 
 /// Whether MMYY (BCD) is before `today`'s month.
-fn expired(mmyy: [u8; 2], today: &Date, tag: u32) -> Result<bool, Error> {
+fn expired(mmyy: [u8; 2], today: &Date, tag: Tag) -> Result<bool, Error> {
     let [mm, yy] = mmyy;
     let d = |x: u8| -> Result<u16, Error> {
         let hi = bcd_digit(x >> 4).ok_or(fail(tag, check::EXPIRED))?;
@@ -327,7 +323,7 @@ fn pan_matches(cert_pan: &[u8], pan: &[u8]) -> bool {
     a.eq(b) && nibbles(cert_pan).skip_while(|n| *n != 0x0F).all(|n| n == 0x0F)
 }
 
-fn hash_ok(m: &[u8], extra: &[&[u8]], tag: u32) -> Result<(), Error> {
+fn hash_ok(m: &[u8], extra: &[&[u8]], tag: Tag) -> Result<(), Error> {
     let hash_at = m.len().checked_sub(21).ok_or(fail(tag, check::LENGTH))?;
     let body = m.get(1..hash_at).ok_or(fail(tag, check::LENGTH))?;
     let want = m.get(hash_at..hash_at.saturating_add(20)).ok_or(fail(tag, check::LENGTH))?;
@@ -339,7 +335,7 @@ fn hash_ok(m: &[u8], extra: &[&[u8]], tag: u32) -> Result<(), Error> {
     if h.finalize()[..] == *want { Ok(()) } else { Err(fail(tag, check::HASH)) }
 }
 
-fn byte(m: &[u8], i: usize, tag: u32) -> Result<u8, Error> {
+fn byte(m: &[u8], i: usize, tag: Tag) -> Result<u8, Error> {
     m.get(i).copied().ok_or(fail(tag, check::LENGTH))
 }
 
@@ -352,8 +348,8 @@ fn assemble(
     key_len: usize,
     remainder: Option<&[u8]>,
     exponent: &[u8],
-    tag: u32,
-    remainder_tag: u32,
+    tag: Tag,
+    remainder_tag: Tag,
 ) -> Result<PublicKey, Error> {
     let remainder = remainder.unwrap_or(&[]);
     if key_len <= room {
@@ -365,7 +361,7 @@ fn assemble(
     } else {
         let need = key_len.saturating_sub(room);
         if remainder.is_empty() {
-            return Err(Error::at_tag(ErrorKind::Missing, Tag::new(remainder_tag)));
+            return Err(Error::at_tag(ErrorKind::Missing, remainder_tag));
         }
         if remainder.len() != need {
             return Err(fail(remainder_tag, check::KEY_LENGTH));
@@ -390,7 +386,7 @@ pub fn recover_issuer_key(
     today: &Date,
     revoked: &[RevokedCertificate],
 ) -> Result<IssuerPublicKey, Error> {
-    const T: u32 = 0x90;
+    const T: Tag = Tag::new(0x90);
     let mut buf = [0u8; MAX_MODULUS];
     let m = ca.key.recover(certificate, T, &mut buf)?;
     if byte(m, 1, T)? != 0x02 {
@@ -412,11 +408,11 @@ pub fn recover_issuer_key(
         return Err(fail(T, check::REVOKED));
     }
     if usize::from(byte(m, 14, T)?) != exponent.len() {
-        return Err(fail(0x9F32, check::KEY_LENGTH));
+        return Err(fail(const { Tag::new(0x9F32) }, check::KEY_LENGTH));
     }
     let key_len = usize::from(byte(m, 13, T)?);
     let room = m.len().saturating_sub(36);
-    let key = assemble(m, 15, room, key_len, remainder, exponent, T, 0x92)?;
+    let key = assemble(m, 15, room, key_len, remainder, exponent, T, const { Tag::new(0x92) })?;
     Ok(IssuerPublicKey { key, serial, expiry })
 }
 
@@ -427,7 +423,7 @@ pub fn recover_issuer_key(
 /// # Errors
 /// A check failure naming tag `93`.
 pub fn verify_ssad(issuer: &IssuerPublicKey, ssad: &[u8], static_data: &[&[u8]]) -> Result<[u8; 2], Error> {
-    const T: u32 = 0x93;
+    const T: Tag = Tag::new(0x93);
     let mut buf = [0u8; MAX_MODULUS];
     let m = issuer.key.recover(ssad, T, &mut buf)?;
     if byte(m, 1, T)? != 0x03 {
@@ -455,7 +451,7 @@ pub fn recover_icc_key(
     today: &Date,
     static_data: &[&[u8]],
 ) -> Result<IccPublicKey, Error> {
-    const T: u32 = 0x9F46;
+    const T: Tag = Tag::new(0x9F46);
     let mut buf = [0u8; MAX_MODULUS];
     let m = issuer.key.recover(certificate, T, &mut buf)?;
     if byte(m, 1, T)? != 0x04 {
@@ -484,11 +480,11 @@ pub fn recover_icc_key(
     }
     let serial = [byte(m, 14, T)?, byte(m, 15, T)?, byte(m, 16, T)?];
     if usize::from(byte(m, 20, T)?) != exponent.len() {
-        return Err(fail(0x9F47, check::KEY_LENGTH));
+        return Err(fail(const { Tag::new(0x9F47) }, check::KEY_LENGTH));
     }
     let key_len = usize::from(byte(m, 19, T)?);
     let room = m.len().saturating_sub(42);
-    let key = assemble(m, 21, room, key_len, remainder, exponent, T, 0x9F48)?;
+    let key = assemble(m, 21, room, key_len, remainder, exponent, T, const { Tag::new(0x9F48) })?;
     Ok(IccPublicKey { key, serial, expiry })
 }
 
@@ -524,7 +520,7 @@ pub fn verify_sdad(
     sdad: &[u8],
     terminal_dynamic_data: &[&[u8]],
 ) -> Result<IccDynamicData, Error> {
-    const T: u32 = 0x9F4B;
+    const T: Tag = Tag::new(0x9F4B);
     let mut buf = [0u8; MAX_MODULUS];
     let m = icc.key.recover(sdad, T, &mut buf)?;
     if byte(m, 1, T)? != 0x05 {
@@ -624,7 +620,7 @@ pub fn verify_cda(
     pdol_data: &[u8],
     cdol_data: &[u8],
 ) -> Result<CdaResult, Error> {
-    const T: u32 = 0x9F4B;
+    const T: Tag = Tag::new(0x9F4B);
     let mut sdad = None;
     let mut cid = None;
     let mut tdhc = Sha1::new();
@@ -643,8 +639,8 @@ pub fn verify_cda(
             _ => tdhc.update(raw),
         }
     }
-    let sdad = sdad.ok_or(Error::at_tag(ErrorKind::Missing, Tag::new(T)))?;
-    let cid = cid.ok_or(Error::at_tag(ErrorKind::Missing, Tag::new(0x9F27)))?;
+    let sdad = sdad.ok_or(Error::at_tag(ErrorKind::Missing, T))?;
+    let cid = cid.ok_or(Error::at_tag(ErrorKind::Missing, const { Tag::new(0x9F27) }))?;
     let d = verify_sdad(icc, sdad, &[unpredictable_number])?;
     let b = d.bytes();
     let n = usize::from(*b.first().ok_or(fail(T, check::KEY_LENGTH))?);

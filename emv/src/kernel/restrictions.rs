@@ -94,22 +94,22 @@ pub fn processing_restrictions(
 ) -> Result<(), Error> {
     if let Some(v) = card.app_version {
         if v.len() != 2 {
-            return Err(Error::at_tag(crate::error::ErrorKind::BadLength, Tag::new(0x9F08)));
+            return Err(Error::at_tag(crate::error::ErrorKind::BadLength, const { Tag::new(0x9F08) }));
         }
         if v != ctx.terminal_app_version {
             tvr.set(Tvr::APP_VERSIONS_DIFFER);
         }
     }
     if let Some(v) = card.auc {
-        let auc = Auc::parse(v).map_err(|e| e.with_tag(Tag::new(0x9F07)))?;
+        let auc = Auc::parse(v).map_err(|e| e.with_tag(const { Tag::new(0x9F07) }))?;
         let mut allowed = if is_atm(ctx.terminal_type, &ctx.additional_capabilities) {
             auc.contains(Auc::ATM)
         } else {
             auc.contains(Auc::NON_ATM)
         };
         if let Some(ic) = card.issuer_country {
-            let domestic =
-                Country::parse(ic).map_err(|e| e.with_tag(Tag::new(0x5F28)))? == ctx.terminal_country;
+            let domestic = Country::parse(ic).map_err(|e| e.with_tag(const { Tag::new(0x5F28) }))?
+                == ctx.terminal_country;
             let pick = |d, i| auc.contains(if domestic { d } else { i });
             let tt = ctx.transaction_type;
             if tt == TransactionType::CASH {
@@ -132,13 +132,13 @@ pub fn processing_restrictions(
     }
     let today = full(&ctx.transaction_date);
     if let Some(v) = card.effective_date {
-        let d = Date::parse(v).map_err(|e| e.with_tag(Tag::new(0x5F25)))?;
+        let d = Date::parse(v).map_err(|e| e.with_tag(const { Tag::new(0x5F25) }))?;
         if full(&d) > today {
             tvr.set(Tvr::NOT_YET_EFFECTIVE);
         }
     }
     if let Some(v) = card.expiration_date {
-        let d = Date::parse(v).map_err(|e| e.with_tag(Tag::new(0x5F24)))?;
+        let d = Date::parse(v).map_err(|e| e.with_tag(const { Tag::new(0x5F24) }))?;
         if full(&d) < today {
             tvr.set(Tvr::EXPIRED);
         }

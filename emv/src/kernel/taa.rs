@@ -82,9 +82,9 @@ impl ActionCodes {
         default: Option<&[u8]>,
     ) -> Result<Self, Error> {
         Ok(Self {
-            denial: code(denial, 0x00).map_err(|e| e.with_tag(Tag::new(0x9F0E)))?,
-            online: code(online, 0xFF).map_err(|e| e.with_tag(Tag::new(0x9F0F)))?,
-            default: code(default, 0xFF).map_err(|e| e.with_tag(Tag::new(0x9F0D)))?,
+            denial: code(denial, 0x00).map_err(|e| e.with_tag(const { Tag::new(0x9F0E) }))?,
+            online: code(online, 0xFF).map_err(|e| e.with_tag(const { Tag::new(0x9F0F) }))?,
+            default: code(default, 0xFF).map_err(|e| e.with_tag(const { Tag::new(0x9F0D) }))?,
         })
     }
 
@@ -194,10 +194,10 @@ pub fn card_action_analysis(
     let cid: Cid = response.cid;
     let got = cid.cryptogram();
     if got == CryptogramType::Rfu || got > requested {
-        return Err(Error::at_tag(ErrorKind::BadValue, Tag::new(0x9F27)));
+        return Err(Error::at_tag(ErrorKind::BadValue, const { Tag::new(0x9F27) }));
     }
     if cda_requested && response.template.is_none() && got != CryptogramType::Aac {
-        return Err(Error::at_tag(ErrorKind::BadTemplate, Tag::new(0x80)));
+        return Err(Error::at_tag(ErrorKind::BadTemplate, const { Tag::new(0x80) }));
     }
     tsi.set(Tsi::CARD_RISK_MANAGEMENT_PERFORMED);
     Ok(CardDecision { cryptogram: got, advice_required: cid.advice_required(), reason: cid.0 & 0x07 })
