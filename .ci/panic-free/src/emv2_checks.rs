@@ -6,7 +6,9 @@
 //! Not linked here (each keeps a panic path this check finds):
 //! - the RSA public operation and everything built on it (ODA recovery, SDA/DDA/CDA): the
 //!   `crypto-bigint` 0.7.11 reduction code (`Uint::rem`, `square_mod`, `FixedMontyParams::new`)
-//!   keeps panic paths the optimiser cannot remove;
+//!   keeps panic paths the optimiser cannot remove. With `public_op` stubbed out (scratch build,
+//!   not committed), `oda::{CaPublicKey::new, recover_issuer_key, verify_ssad, recover_icc_key,
+//!   verify_sdad, verify_cda}` link panic-free, so only the dependency blocks them;
 //! - the GENERATE AC and DDA phases and the TC hash: they build DOL data with
 //!   `payproto_emv::dol::build`, whose `fit` keeps `copy_from_slice` length-mismatch paths once
 //!   its output is used (the existing `emv_checks` discards the output, so the optimiser drops
