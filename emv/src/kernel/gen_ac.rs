@@ -9,13 +9,18 @@
 //! - **CDA is never requested with an AAC** (see [`crate::kernel::taa::gen_ac_p1`]).
 //! - **Any status but `9000`** ends the phase with [`ErrorKind::Status`]; the kernel treats that
 //!   as a card error (terminate), not as a decline.
-//! - The CDA signature (`9F4B`) is returned as part of the outcome's presence flag only; its
-//!   verification belongs to ODA and is not done here.
+//! - **CDA:** when the phase is given the ICC key ([`GenerateAc::with_cda`]) and the card answers
+//!   a CDA request with a TC or ARQC in format 2, the signature is verified here
+//!   ([`crate::kernel::oda::verify_cda`] over the PDOL data, the CDOL data this phase built and
+//!   the response) and the cryptogram is taken from the signature; the result is reported in
+//!   [`GenAcOutcome::cda_verified`] for the caller's TVR (B1b3). Without the key, `9F4B` is only
+//!   reported present.
 
 use crate::apdu::{Command, GenAcResponse, Response};
 use crate::data::{Cid, CryptogramType, Tsi};
 use crate::dol::{DolSource, build};
 use crate::error::{Error, ErrorKind};
+use crate::kernel::oda::{IccPublicKey, verify_cda};
 use crate::kernel::taa::{CardDecision, card_action_analysis};
 use crate::kernel::{Phase, Step};
 
@@ -43,6 +48,8 @@ pub struct GenAcOutcome {
     iad_len: usize,
     /// A Signed Dynamic Application Data (`9F4B`) came back (CDA).
     pub has_sdad: bool,
+    /// CDA verification result (`None` when not attempted).
+    pub cda_verified: Option<bool>,
     /// Updated TSI.
     pub tsi: Tsi,
 }
@@ -87,6 +94,16 @@ pub struct GenerateAc<'a, S: DolSource + ?Sized> {
     source: &'a S,
     tsi: Tsi,
     sent: bool,
+    cda: Option<CdaContext<'a>>,
+    cdol_data: [u8; 252],
+    cdol_len: usize,
+}
+
+#[derive(Copy, Clone)]
+struct CdaContext<'a> {
+    icc: &'a IccPublicKey,
+    un: [u8; 4],
+    pdol_data: &'a [u8],
 }
 
 impl<S: DolSource + ?Sized> core::fmt::Debug for GenerateAc<'_, S> {
@@ -108,7 +125,31 @@ impl<'a, S: DolSource + ?Sized> GenerateAc<'a, S> {
         source: &'a S,
         tsi: Tsi,
     ) -> Self {
-        Self { which, kind, cda_selected, cdol, source, tsi, sent: false }
+        Self {
+            which,
+            kind,
+            cda_selected,
+            cdol,
+            source,
+            tsi,
+            sent: false,
+            cda: None,
+            cdol_data: [0; 252],
+            cdol_len: 0,
+        }
+    }
+
+    /// Verifies a CDA answer with the recovered ICC key, the Unpredictable Number in the CDOL
+    /// data and the PDOL data sent in GET PROCESSING OPTIONS.
+    #[must_use]
+    pub fn with_cda(
+        mut self,
+        icc: &'a IccPublicKey,
+        unpredictable_number: [u8; 4],
+        pdol_data: &'a [u8],
+    ) -> Self {
+        self.cda = Some(CdaContext { icc, un: unpredictable_number, pdol_data });
+        self
     }
 }
 
@@ -129,6 +170,8 @@ impl<S: DolSource + ?Sized> Phase for GenerateAc<'_, S> {
             &mut scratch,
             out,
         )?;
+        self.cdol_data = scratch;
+        self.cdol_len = crate::tlv::Dol::new(self.cdol).data_len()?;
         self.sent = true;
         Ok(Step::Send(n))
     }
@@ -144,14 +187,30 @@ impl<S: DolSource + ?Sized> Phase for GenerateAc<'_, S> {
         let mut iad = [0u8; 32];
         let src = resp.iad.unwrap_or(&[]);
         iad.get_mut(..src.len()).ok_or(Error::new(ErrorKind::BadLength, src.len()))?.copy_from_slice(src);
+        let mut cryptogram = resp.cryptogram;
+        let mut cda_verified = None;
+        if let (Some(c), Some(template), true) =
+            (self.cda, resp.template, cda && decision.cryptogram != CryptogramType::Aac)
+        {
+            let cdol_data = self.cdol_data;
+            let cdol = cdol_data.get(..self.cdol_len).unwrap_or(&[]);
+            match verify_cda(c.icc, &c.un, template, c.pdol_data, cdol) {
+                Ok(r) => {
+                    cryptogram = Some(r.cryptogram);
+                    cda_verified = Some(true);
+                }
+                Err(_) => cda_verified = Some(false),
+            }
+        }
         Ok(Step::Done(GenAcOutcome {
             decision,
             cid: resp.cid,
             atc: resp.atc,
-            cryptogram: resp.cryptogram,
+            cryptogram,
             iad,
             iad_len: src.len(),
             has_sdad: resp.sdad.is_some(),
+            cda_verified,
             tsi: self.tsi,
         }))
     }
