@@ -15,6 +15,8 @@ use crate::pin::{self, Format, Pan, PinBlock};
 use crate::tr31::KeyBlock;
 use rand_core::CryptoRng;
 
+mod emv;
+
 /// An opaque reference to a key inside the HSM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyHandle(pub u16);
@@ -33,6 +35,8 @@ pub enum KeyRole {
     Data,
     /// DUKPT base derivation key (TDES or AES).
     Bdk,
+    /// EMV issuer master key (IMK-AC): derives ICC master keys; used only by [`crate::emv::EmvHsm`].
+    IssuerMasterKey,
 }
 
 /// A MAC algorithm with its parameters.

@@ -111,6 +111,7 @@ extern crate std;
 
 pub mod cipher;
 pub mod dukpt;
+pub mod emv;
 pub mod error;
 pub mod hsm;
 pub mod kcv;
@@ -118,6 +119,7 @@ pub mod key;
 pub mod keydownload;
 pub mod mac;
 pub mod pin;
+pub mod rsa;
 pub mod spki;
 pub mod tr31;
 

@@ -9,6 +9,7 @@ use core::hint::black_box;
 use core::panic::PanicInfo;
 
 mod crypto_checks;
+mod emv2_checks;
 mod emv_checks;
 mod iso8583_checks;
 mod tlv_checks;
@@ -55,6 +56,7 @@ pub extern "C" fn _start() -> ! {
     crypto_checks::run(input, sink);
     iso8583_checks::run(input, sink);
     emv_checks::run(input, sink);
+    emv2_checks::run(input, sink);
     loop {
         core::hint::spin_loop();
     }

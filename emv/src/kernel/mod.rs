@@ -7,9 +7,18 @@
 //! processing) and [`read_records`] (read application data), and [`ReadApplication`], which runs
 //! the three as one machine with the GPO `6985` → next-candidate loop.
 
+pub mod config;
+pub mod cvm;
+pub mod dda;
+pub mod gen_ac;
 pub mod gpo;
+pub mod issuer;
+pub mod oda;
 pub mod read_records;
+pub mod restrictions;
 pub mod selection;
+pub mod taa;
+pub mod trm;
 
 use crate::apdu::{CardTransport, Command, T0Helper, T0Next};
 use crate::error::{Error, ErrorKind};
