@@ -22,7 +22,8 @@
 //! [`mac`] (ISO 9797-1 alg 1/3, CMAC, CUP ECB MAC, [`mac::MacTag`] with explicit truncation and
 //! constant-time verify), [`kcv`], [`pin`] (ISO 9564-1 formats 0–4), [`dukpt::tdes`] (X9.24-1:2009),
 //! [`dukpt::aes`] (X9.24-3-2017), [`dukpt::state`] (terminal persistence), [`tr31`] (TR-31 /
-//! X9.143), [`keydownload`] (UnionPay sign-on), [`hsm`].
+//! X9.143), [`keydownload`] (UnionPay sign-on), [`hsm`], [`sm`] (China's SM4, SM3, SM2 signature
+//! verification, and the UnionPay SM4 PIN block, MAC, track-data and key-download rules).
 //!
 //! Types carry the key hierarchy: `Bdk` → `InitialKey` → `TransactionKey`/`DerivationKey` →
 //! working key with an explicit variant/usage, so "decrypted with the transaction key instead of
@@ -113,6 +114,7 @@ pub mod key;
 pub mod keydownload;
 pub mod mac;
 pub mod pin;
+pub mod sm;
 pub mod tr31;
 
 pub use error::{Error, ErrorKind, Result};

@@ -414,7 +414,7 @@ pub fn encrypt_with_random(
             let pan = pan.ok_or(Error::new(ErrorKind::InvalidPan, "pan missing"))?;
             PinBlock::from_slice(&encipher_format4_with_random(&c, pin, pan, random))
         }
-        (Format::Iso4, AnyCipher::B8(_)) | (_, AnyCipher::B16(_)) => {
+        (Format::Iso4, AnyCipher::B8(_) | AnyCipher::Sm4(_)) | (_, AnyCipher::B16(_) | AnyCipher::Sm4(_)) => {
             Err(Error::new(ErrorKind::WrongAlgorithm, "pin block key"))
         }
         (_, AnyCipher::B8(c)) => {
@@ -457,7 +457,7 @@ pub fn decrypt(format: Format, key: &Key, block: &[u8], pan: Option<&Pan>) -> Re
                 block.try_into().map_err(|_| Error::new(ErrorKind::InvalidLength, "pin block"))?;
             decipher_format4(&c, &b, pan)
         }
-        (Format::Iso4, AnyCipher::B8(_)) | (_, AnyCipher::B16(_)) => {
+        (Format::Iso4, AnyCipher::B8(_) | AnyCipher::Sm4(_)) | (_, AnyCipher::B16(_) | AnyCipher::Sm4(_)) => {
             Err(Error::new(ErrorKind::WrongAlgorithm, "pin block key"))
         }
         (_, AnyCipher::B8(c)) => {
