@@ -200,6 +200,30 @@ fn sm2_der_signature_and_rejections() {
     assert_eq!(fail(sig::verify(&pubk, None, &msg, &big_r).unwrap_err()), ErrorKind::OutOfRange);
     assert_eq!(fail(sig::verify(&pubk, None, &msg, &d[..71]).unwrap_err()), ErrorKind::InvalidCharacter);
     assert_eq!(fail(sig::verify(&pubk, None, &msg, &[]).unwrap_err()), ErrorKind::InvalidCharacter);
+    // DER strictness: non-minimal INTEGER, negative INTEGER, trailing byte, long-form length,
+    // wrong tags — all malformed, never a panic.
+    let ok = sig::Signature::from_der(&d).unwrap();
+    assert_eq!(ok.to_bytes().to_vec(), [rr.clone(), ss.clone()].concat());
+    let short_r = der(&[0x01], &ss);
+    assert_eq!(sig::Signature::from_der(&short_r).unwrap().to_bytes()[31], 0x01);
+    let mut nonmin = der(&[0x00, 0x01], &ss);
+    nonmin[3] = 2; // INTEGER 00 01: a leading zero before a byte < 0x80
+    assert_eq!(fail(sig::Signature::from_der(&nonmin).unwrap_err()), ErrorKind::InvalidCharacter);
+    let negative =
+        der(&[0x01], &ss).iter().enumerate().map(|(i, b)| if i == 4 { 0x81 } else { *b }).collect::<Vec<_>>();
+    assert_eq!(fail(sig::Signature::from_der(&negative).unwrap_err()), ErrorKind::InvalidCharacter);
+    let mut trailing = d.clone();
+    trailing.push(0);
+    trailing[1] += 1;
+    assert_eq!(fail(sig::Signature::from_der(&trailing).unwrap_err()), ErrorKind::InvalidCharacter);
+    let long_form = [vec![0x30, 0x81, 70], d[2..].to_vec()].concat();
+    assert_eq!(fail(sig::Signature::from_der(&long_form).unwrap_err()), ErrorKind::InvalidCharacter);
+    let mut wrong_tag = d.clone();
+    wrong_tag[2] = 0x04;
+    assert_eq!(fail(sig::Signature::from_der(&wrong_tag).unwrap_err()), ErrorKind::InvalidCharacter);
+    for n in 0..d.len() {
+        assert!(sig::Signature::from_der(&d[..n]).is_err());
+    }
     let mut off_curve = pubk.clone();
     off_curve[63] ^= 1;
     assert_eq!(fail(sig::verify(&off_curve, None, &msg, &d).unwrap_err()), ErrorKind::OutOfRange);

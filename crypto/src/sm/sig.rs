@@ -162,14 +162,49 @@ impl Signature {
             .map_err(|_| Error::new(ErrorKind::OutOfRange, "sm2 signature r/s"))
     }
 
-    /// Parses a DER signature.
+    /// Parses a DER signature: `30 L 02 Lr r 02 Ls s` with short-form lengths, minimal
+    /// non-negative INTEGERs of at most 32 value bytes (plus one leading `00` when the top bit is
+    /// set), and nothing after the sequence.
+    ///
+    /// Parsed here rather than by `sm2`'s `der` path, whose buffer copy keeps a panic branch the
+    /// panic-freedom link check cannot rule out.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidCharacter`] for malformed DER or r/s out of range.
+    /// [`ErrorKind::InvalidCharacter`] for malformed DER (offset = where); [`ErrorKind::OutOfRange`]
+    /// for r or s outside [1, n − 1].
     pub fn from_der(bytes: &[u8]) -> Result<Self> {
-        sm2::dsa::Signature::from_der(bytes)
-            .map(Self)
-            .map_err(|_| Error::new(ErrorKind::InvalidCharacter, "sm2 der signature"))
+        let bad = |at: usize| Error::at(ErrorKind::InvalidCharacter, "sm2 der signature", at);
+        let (&tag, rest) = bytes.split_first().ok_or(bad(0))?;
+        let (&len, body) = rest.split_first().ok_or(bad(1))?;
+        if tag != 0x30 || len >= 0x80 || usize::from(len) != body.len() {
+            return Err(bad(0));
+        }
+        let mut rs = [0u8; 64];
+        let mut at = 2usize;
+        let mut tail = body;
+        for half in rs.chunks_exact_mut(32) {
+            let (&t, r) = tail.split_first().ok_or(bad(at))?;
+            let (&l, r) = r.split_first().ok_or(bad(at.saturating_add(1)))?;
+            let l = usize::from(l);
+            if t != 0x02 || l == 0 || l > 33 {
+                return Err(bad(at));
+            }
+            let (v, r) = r.split_at_checked(l).ok_or(bad(at))?;
+            let v = match v {
+                [0x00, next, ..] if *next >= 0x80 => v.get(1..).ok_or(bad(at))?,
+                [0x00, _, ..] => return Err(bad(at)),
+                [first, ..] if *first >= 0x80 => return Err(bad(at)),
+                _ => v,
+            };
+            let start = 32usize.checked_sub(v.len()).ok_or(bad(at))?;
+            half.get_mut(start..).and_then(|d| d.get_mut(..v.len())).ok_or(bad(at))?.copy_from_slice(v);
+            at = at.saturating_add(2).saturating_add(l);
+            tail = r;
+        }
+        if !tail.is_empty() {
+            return Err(bad(at));
+        }
+        Self::from_raw(&rs)
     }
 
     /// `r ‖ s`.
