@@ -13,8 +13,9 @@
 mod common;
 use common::{hx, records, s};
 use payproto_crypto::cipher::{self, BlockCipher, Soft};
-use payproto_crypto::hsm::{Hsm, KeyRole, MacAlgorithm, SoftHsm};
+use payproto_crypto::hsm::{Hsm, KeyRole, MacAlgorithm, PinSource, SoftHsm};
 use payproto_crypto::mac::{self, Padding};
+use payproto_crypto::pin::{self, Format};
 use payproto_crypto::pin::{Pan, Pin};
 use payproto_crypto::sm::{self, Sm4Provider, cup, sig};
 use payproto_crypto::{Algorithm, ErrorKind, Key, kcv, keydownload};
@@ -289,6 +290,56 @@ fn cup_sm4_pin_block() {
     );
     let tdes = Key::tdes(&hx(&p, "key")).unwrap();
     assert_eq!(cup::encrypt_pin_block(&tdes, &pin, &pan).unwrap_err().kind, ErrorKind::WrongAlgorithm);
+}
+
+#[test]
+fn sm4_pin_block_through_pin_module_and_hsm_translation() {
+    // pin::encrypt/decrypt with format 0 and an SM4 key are the UnionPay SM4 block; the software
+    // HSM translates TDES format 0 → SM4 and back (published SM4 block as the SM4-side value).
+    let p = cup("pin");
+    let sm4k = sm4_key(&hx(&p, "key"));
+    let pan = Pan::new(s(&p, "pan").as_bytes()).unwrap();
+    let pin_v = Pin::new(s(&p, "pin").as_bytes()).unwrap();
+    let block = hx(&p, "block");
+    assert_eq!(
+        pin::encrypt_with_random(Format::Iso0, &sm4k, &pin_v, Some(&pan), &[0; 8]).unwrap().as_bytes(),
+        &block[..]
+    );
+    assert_eq!(pin::decrypt(Format::Iso0, &sm4k, &block, Some(&pan)).unwrap().as_ascii(), pin_v.as_ascii());
+    assert_eq!(pin::decrypt(Format::Iso0, &sm4k, &block, None).unwrap_err().kind, ErrorKind::InvalidPan);
+    assert_eq!(
+        pin::decrypt(Format::Iso3, &sm4k, &block, Some(&pan)).unwrap_err().kind,
+        ErrorKind::InvalidLength
+    );
+
+    let mut hsm = SoftHsm::<4>::new();
+    let tpk = hsm.load_clear(Key::tdes(&[0x13; 16]).unwrap(), KeyRole::Pin).unwrap();
+    let zpk = hsm.load_clear(sm4k.clone(), KeyRole::Pin).unwrap();
+    let tdes_block =
+        pin::encrypt_with_random(Format::Iso0, &Key::tdes(&[0x13; 16]).unwrap(), &pin_v, Some(&pan), &[0; 8])
+            .unwrap();
+    let to_sm4 = hsm
+        .translate_pin_with_random(
+            PinSource::Key { key: tpk, format: Format::Iso0 },
+            tdes_block.as_bytes(),
+            zpk,
+            Format::Iso0,
+            Some(&pan),
+            &[0; 8],
+        )
+        .unwrap();
+    assert_eq!(to_sm4.as_bytes(), &block[..]);
+    let back = hsm
+        .translate_pin_with_random(
+            PinSource::Key { key: zpk, format: Format::Iso0 },
+            &block,
+            tpk,
+            Format::Iso0,
+            Some(&pan),
+            &[0; 8],
+        )
+        .unwrap();
+    assert!(back.ct_eq(&tdes_block));
 }
 
 #[test]
