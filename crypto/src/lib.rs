@@ -94,6 +94,11 @@
 //! - **CUP ECB MAC:** 8 upper-case ASCII hex characters; verification is case-sensitive.
 //! - **MAC verification:** [`mac::MacTag::verify`] needs the exact length (truncate explicitly
 //!   first); [`hsm::Hsm::mac_verify`] treats a received MAC of 4 or more bytes as a truncation.
+//! - **UnionPay SM4 rules** (PIN block = format 0 ‖ `00`×8 under SM4; MAC = the CUP ECB MAC on
+//!   16-byte blocks, first 8 hex characters; track block = one 16-byte block before the last byte;
+//!   check value = first 4 bytes of SM4(K, 0¹²⁸)): sources and the rejected readings in [`sm::cup`].
+//! - **SM2 DER signatures:** strict DER only (short-form lengths, minimal non-negative INTEGERs, no
+//!   trailing bytes); any other length than 64 is taken as DER.
 //! - **Terminal persistence:** the advanced state is written (A/B slots, SHA-256 integrity) before
 //!   the key is released; a power cut after the write and before the release skips one counter
 //!   rather than risking its reuse.
