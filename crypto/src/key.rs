@@ -2,6 +2,7 @@
 
 use crate::cipher::{self, BlockCipher, SoftAes, SoftDes64};
 use crate::error::{Error, ErrorKind, Result};
+use crate::sm::SoftSm4;
 use des::cipher::KeyInit;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -21,6 +22,8 @@ pub enum Algorithm {
     Aes192,
     /// AES-256.
     Aes256,
+    /// SM4 (GB/T 32907-2016, GM/T 0002-2012): 16-byte key, 16-byte block.
+    Sm4,
 }
 
 impl Algorithm {
@@ -29,7 +32,7 @@ impl Algorithm {
     pub const fn key_len(self) -> usize {
         match self {
             Self::Des => 8,
-            Self::Tdes2 | Self::Aes128 => 16,
+            Self::Tdes2 | Self::Aes128 | Self::Sm4 => 16,
             Self::Tdes3 | Self::Aes192 => 24,
             Self::Aes256 => 32,
         }
@@ -38,7 +41,13 @@ impl Algorithm {
     /// Block size in bytes (8 or 16).
     #[must_use]
     pub const fn block_size(self) -> usize {
-        if self.is_aes() { 16 } else { 8 }
+        if self.is_des_family() { 8 } else { 16 }
+    }
+
+    /// True for DES, TDES2 and TDES3 (the algorithms with parity bits and an 8-byte block).
+    #[must_use]
+    pub const fn is_des_family(self) -> bool {
+        matches!(self, Self::Des | Self::Tdes2 | Self::Tdes3)
     }
 
     /// True for the AES family.
@@ -158,6 +167,7 @@ impl Key {
                 AnyCipher::B8(SoftDes64::Ede3(des::TdesEde3::new_from_slice(k).map_err(bad)?))
             }
             Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => AnyCipher::B16(SoftAes::new(k)?),
+            Algorithm::Sm4 => AnyCipher::Sm4(SoftSm4::new_from_slice(k)?),
         })
     }
 
@@ -178,17 +188,17 @@ impl Key {
         Ok(out)
     }
 
-    /// Sets each byte's low bit so that every byte has odd parity (DES family; a no-op for AES).
+    /// Sets each byte's low bit so that every byte has odd parity (DES family; a no-op for AES and SM4).
     pub fn fix_parity(&mut self) {
-        if !self.alg.is_aes() {
+        if self.alg.is_des_family() {
             fix_odd_parity(&mut self.bytes);
         }
     }
 
-    /// True when every byte has odd parity (DES family) — always true for AES.
+    /// True when every byte has odd parity (DES family) — always true for AES and SM4.
     #[must_use]
     pub fn has_odd_parity(&self) -> bool {
-        self.alg.is_aes() || self.as_bytes().iter().all(|b| b.count_ones() % 2 == 1)
+        !self.alg.is_des_family() || self.as_bytes().iter().all(|b| b.count_ones() % 2 == 1)
     }
 
     /// ECB-encrypts `data` in place.
@@ -199,6 +209,7 @@ impl Key {
         match self.cipher()? {
             AnyCipher::B8(c) => cipher::ecb_encrypt(&c, data),
             AnyCipher::B16(c) => cipher::ecb_encrypt(&c, data),
+            AnyCipher::Sm4(c) => cipher::ecb_encrypt(&c, data),
         }
     }
 
@@ -210,6 +221,7 @@ impl Key {
         match self.cipher()? {
             AnyCipher::B8(c) => cipher::ecb_decrypt(&c, data),
             AnyCipher::B16(c) => cipher::ecb_decrypt(&c, data),
+            AnyCipher::Sm4(c) => cipher::ecb_decrypt(&c, data),
         }
     }
 
@@ -222,6 +234,7 @@ impl Key {
         match self.cipher()? {
             AnyCipher::B8(c) => cipher::cbc_encrypt(&c, iv.try_into().map_err(bad)?, data),
             AnyCipher::B16(c) => cipher::cbc_encrypt(&c, iv.try_into().map_err(bad)?, data),
+            AnyCipher::Sm4(c) => cipher::cbc_encrypt(&c, iv.try_into().map_err(bad)?, data),
         }
     }
 
@@ -234,6 +247,7 @@ impl Key {
         match self.cipher()? {
             AnyCipher::B8(c) => cipher::cbc_decrypt(&c, iv.try_into().map_err(bad)?, data),
             AnyCipher::B16(c) => cipher::cbc_decrypt(&c, iv.try_into().map_err(bad)?, data),
+            AnyCipher::Sm4(c) => cipher::cbc_decrypt(&c, iv.try_into().map_err(bad)?, data),
         }
     }
 }
@@ -254,6 +268,8 @@ pub enum AnyCipher {
     B8(SoftDes64),
     /// AES (16-byte block).
     B16(SoftAes),
+    /// SM4 (16-byte block).
+    Sm4(SoftSm4),
 }
 
 impl AnyCipher {
@@ -266,6 +282,7 @@ impl AnyCipher {
         match self {
             Self::B8(c) => c.encrypt_block(block.try_into().map_err(bad)?),
             Self::B16(c) => c.encrypt_block(block.try_into().map_err(bad)?),
+            Self::Sm4(c) => c.encrypt_block(block.try_into().map_err(bad)?),
         }
         Ok(())
     }

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::kcv;
-use crate::key::Key;
+use crate::key::{Algorithm, Key};
 
 /// The working keys of one sign-on.
 #[derive(Debug, Clone)]
@@ -33,7 +33,8 @@ pub fn decrypt_working_key(tmk: &Key, encrypted: &[u8], kcv4: &[u8]) -> Result<K
     ))?;
     b.copy_from_slice(encrypted);
     tmk.ecb_decrypt(b)?;
-    let key = Key::tdes(b);
+    // An SM4 TMK carries SM4 working keys (UnionPay national-algorithm sign-on, `crate::sm::cup`).
+    let key = if tmk.algorithm() == Algorithm::Sm4 { Key::new(Algorithm::Sm4, b) } else { Key::tdes(b) };
     zeroize::Zeroize::zeroize(&mut buf);
     let key = key?;
     if kcv4.len() != 4 {

@@ -22,8 +22,10 @@
 //! [`mac`] (ISO 9797-1 alg 1/3, CMAC, CUP ECB MAC, [`mac::MacTag`] with explicit truncation and
 //! constant-time verify), [`kcv`], [`pin`] (ISO 9564-1 formats 0–4), [`dukpt::tdes`] (X9.24-1:2009),
 //! [`dukpt::aes`] (X9.24-3-2017), [`dukpt::state`] (terminal persistence), [`tr31`] (TR-31 /
-//! X9.143), [`keydownload`] (UnionPay sign-on), [`hsm`], [`spki`] (DER `SubjectPublicKeyInfo`
-//! import of RSA, P-256 and SM2 public keys with RustCrypto `der`, borrowed, no heap).
+//! X9.143), [`keydownload`] (UnionPay sign-on), [`hsm`], [`sm`] (China's SM4, SM3, SM2 signature
+//! verification, and the UnionPay SM4 PIN block, MAC, track-data and key-download rules), [`rsa`]
+//! (heap-free RSA public operation), [`spki`] (DER `SubjectPublicKeyInfo` import of RSA, P-256 and
+//! SM2 public keys with RustCrypto `der`, borrowed, no heap).
 //!
 //! Types carry the key hierarchy: `Bdk` → `InitialKey` → `TransactionKey`/`DerivationKey` →
 //! working key with an explicit variant/usage, so "decrypted with the transaction key instead of
@@ -98,6 +100,11 @@
 //! - **CUP ECB MAC:** 8 upper-case ASCII hex characters; verification is case-sensitive.
 //! - **MAC verification:** [`mac::MacTag::verify`] needs the exact length (truncate explicitly
 //!   first); [`hsm::Hsm::mac_verify`] treats a received MAC of 4 or more bytes as a truncation.
+//! - **UnionPay SM4 rules** (PIN block = format 0 ‖ `00`×8 under SM4; MAC = the CUP ECB MAC on
+//!   16-byte blocks, first 8 hex characters; track block = one 16-byte block before the last byte;
+//!   check value = first 4 bytes of SM4(K, 0¹²⁸)): sources and the rejected readings in [`sm::cup`].
+//! - **SM2 DER signatures:** strict DER only (short-form lengths, minimal non-negative INTEGERs, no
+//!   trailing bytes); any other length than 64 is taken as DER.
 //! - **Terminal persistence:** the advanced state is written (A/B slots, SHA-256 integrity) before
 //!   the key is released; a power cut after the write and before the release skips one counter
 //!   rather than risking its reuse.
@@ -120,6 +127,7 @@ pub mod keydownload;
 pub mod mac;
 pub mod pin;
 pub mod rsa;
+pub mod sm;
 pub mod spki;
 pub mod tr31;
 

@@ -205,6 +205,7 @@ pub fn iso9797_1_alg1(key: &Key, padding: Padding, data: &[u8]) -> Result<MacTag
     match key.cipher()? {
         AnyCipher::B8(c) => MacTag::from_slice(&cbc_chain(&c, data, padding)?),
         AnyCipher::B16(c) => MacTag::from_slice(&cbc_chain(&c, data, padding)?),
+        AnyCipher::Sm4(c) => MacTag::from_slice(&cbc_chain(&c, data, padding)?),
     }
 }
 
@@ -248,7 +249,7 @@ pub fn cmac_parts(key: &Key, parts: &[&[u8]]) -> Result<MacTag> {
         Algorithm::Aes128 => cmac_with::<aes::Aes128>(k, parts),
         Algorithm::Aes192 => cmac_with::<aes::Aes192>(k, parts),
         Algorithm::Aes256 => cmac_with::<aes::Aes256>(k, parts),
-        Algorithm::Des => Err(Error::new(ErrorKind::WrongAlgorithm, "cmac key")),
+        Algorithm::Des | Algorithm::Sm4 => Err(Error::new(ErrorKind::WrongAlgorithm, "cmac key")),
     }
 }
 
@@ -280,6 +281,7 @@ pub fn iso9797_1_alg1_parts(key: &Key, parts: &[&[u8]]) -> Result<MacTag> {
     match key.cipher()? {
         AnyCipher::B8(c) => run(&c, parts),
         AnyCipher::B16(c) => run(&c, parts),
+        AnyCipher::Sm4(c) => run(&c, parts),
     }
 }
 
@@ -296,41 +298,54 @@ pub(crate) fn hex_digit(n: u8) -> u8 {
     b"0123456789ABCDEF".get(usize::from(n & 0x0F)).copied().unwrap_or(b'0')
 }
 
-fn hex_upper_8(b: &[u8; 8]) -> [u8; 16] {
-    let mut out = [0u8; 16];
+/// Upper-case ASCII hex of `b` into `out` (`out` twice as long as `b`).
+fn hex_upper_into(b: &[u8], out: &mut [u8]) {
     for (pair, byte) in out.chunks_exact_mut(2).zip(b) {
         if let [hi, lo] = pair {
             *hi = hex_digit(byte >> 4);
             *lo = hex_digit(*byte);
         }
     }
-    out
+}
+
+/// The UnionPay "ECB" MAC over an `N`-byte block cipher (8: DES/TDES, 16: SM4): XOR of all
+/// `N`-byte blocks of the zero-padded MAB, expanded to 2N upper-case hex characters; E(first N) ⊕
+/// last N; E(·); expanded to upper-case hex; the first 8 characters.
+fn cup_ecb_mac_with<C: BlockCipher<N>, const N: usize>(c: &C, mab: &[u8]) -> Result<[u8; 8]> {
+    let bad = || Error::new(ErrorKind::InvalidLength, "mab");
+    let mut x = [0u8; N];
+    for chunk in mab.chunks(N) {
+        crate::cipher::xor_in_place(&mut x, chunk);
+    }
+    let mut hexed = [0u8; 32];
+    let hexed = hexed.get_mut(..N.saturating_mul(2)).ok_or(bad())?;
+    hex_upper_into(&x, hexed);
+    let (left, right) = hexed.split_at(N);
+    let mut b: [u8; N] = left.try_into().map_err(|_| bad())?;
+    c.encrypt_block(&mut b);
+    crate::cipher::xor_in_place(&mut b, right);
+    c.encrypt_block(&mut b);
+    let mut mac = [0u8; 8];
+    hex_upper_into(b.get(..4).ok_or(bad())?, &mut mac);
+    Ok(mac)
 }
 
 /// China UnionPay POS "ECB" MAC: XOR of all 8-byte blocks of the zero-padded MAB, expanded to 16
 /// **upper-case** ASCII hex characters; E(MAK, first 8) ⊕ last 8; E(MAK, ·); expanded to upper-case
 /// hex; the MAC is the first 8 ASCII characters (returned as those 8 bytes, as sent on the wire).
 ///
+/// With an SM4 MAK the same construction runs on 16-byte blocks (the UnionPay national-algorithm
+/// variant, see [`crate::sm::cup`]): XOR of 16-byte blocks, 32 hex characters, SM4 of the first 16
+/// ⊕ last 16, SM4, hex, first 8 characters.
+///
 /// # Errors
 /// [`ErrorKind::WrongAlgorithm`] for an AES key.
 pub fn cup_ecb_mac(key: &Key, mab: &[u8]) -> Result<[u8; 8]> {
-    let AnyCipher::B8(c) = key.cipher()? else {
-        return Err(Error::new(ErrorKind::WrongAlgorithm, "cup mac key"));
-    };
-    let mut x = [0u8; 8];
-    for chunk in mab.chunks(8) {
-        crate::cipher::xor_in_place(&mut x, chunk);
+    match key.cipher()? {
+        AnyCipher::B8(c) => cup_ecb_mac_with(&c, mab),
+        AnyCipher::Sm4(c) => cup_ecb_mac_with(&c, mab),
+        AnyCipher::B16(_) => Err(Error::new(ErrorKind::WrongAlgorithm, "cup mac key")),
     }
-    let hexed = hex_upper_8(&x);
-    let (left, right) = hexed.split_at(8);
-    let mut b: [u8; 8] = left.try_into().map_err(|_| Error::new(ErrorKind::InvalidLength, "mab"))?;
-    c.encrypt_block(&mut b);
-    crate::cipher::xor_in_place(&mut b, right);
-    c.encrypt_block(&mut b);
-    let out = hex_upper_8(&b);
-    let mut mac = [0u8; 8];
-    mac.copy_from_slice(out.get(..8).unwrap_or(&[0; 8]));
-    Ok(mac)
 }
 
 /// Constant-time verification of a CUP ECB MAC received as 8 ASCII characters (case-sensitive:

@@ -399,7 +399,7 @@ pub fn decipher_format4<C: BlockCipher<16> + ?Sized>(cipher: &C, block: &[u8; 16
 }
 
 /// Enciphers a PIN block of any format under `key` (TDES for 0–3, AES for 4), with injected
-/// random bytes.
+/// random bytes. Format 0 under an SM4 key is the UnionPay SM4 PIN block ([`crate::sm::cup`]).
 ///
 /// # Errors
 /// [`ErrorKind::WrongAlgorithm`] for a key of the wrong family; PAN errors as above.
@@ -410,12 +410,16 @@ pub fn encrypt_with_random(
     pan: Option<&Pan>,
     random: &[u8; 8],
 ) -> Result<PinBlock> {
+    if format == Format::Iso0 && key.algorithm() == crate::Algorithm::Sm4 {
+        let pan = pan.ok_or(Error::new(ErrorKind::InvalidPan, "pan missing"))?;
+        return crate::sm::cup::encrypt_pin_block(key, pin, pan);
+    }
     match (format, key.cipher()?) {
         (Format::Iso4, AnyCipher::B16(c)) => {
             let pan = pan.ok_or(Error::new(ErrorKind::InvalidPan, "pan missing"))?;
             PinBlock::from_slice(&encipher_format4_with_random(&c, pin, pan, random))
         }
-        (Format::Iso4, AnyCipher::B8(_)) | (_, AnyCipher::B16(_)) => {
+        (Format::Iso4, AnyCipher::B8(_) | AnyCipher::Sm4(_)) | (_, AnyCipher::B16(_) | AnyCipher::Sm4(_)) => {
             Err(Error::new(ErrorKind::WrongAlgorithm, "pin block key"))
         }
         (_, AnyCipher::B8(c)) => {
@@ -442,12 +446,17 @@ pub fn encrypt<R: CryptoRng + ?Sized>(
     encrypt_with_random(format, key, pin, pan, &random)
 }
 
-/// Deciphers and decodes a PIN block of any format under `key`.
+/// Deciphers and decodes a PIN block of any format under `key` (format 0 under an SM4 key: the
+/// UnionPay SM4 PIN block, 16 bytes).
 ///
 /// # Errors
 /// [`ErrorKind::InvalidLength`], [`ErrorKind::WrongAlgorithm`], [`ErrorKind::InvalidPinBlock`],
 /// [`ErrorKind::InvalidPan`].
 pub fn decrypt(format: Format, key: &Key, block: &[u8], pan: Option<&Pan>) -> Result<Pin> {
+    if format == Format::Iso0 && key.algorithm() == crate::Algorithm::Sm4 {
+        let pan = pan.ok_or(Error::new(ErrorKind::InvalidPan, "pan missing"))?;
+        return crate::sm::cup::decrypt_pin_block(key, block, pan);
+    }
     if block.len() != format.block_len() {
         return Err(Error::at(ErrorKind::InvalidLength, "pin block", block.len()));
     }
@@ -458,7 +467,7 @@ pub fn decrypt(format: Format, key: &Key, block: &[u8], pan: Option<&Pan>) -> Re
                 block.try_into().map_err(|_| Error::new(ErrorKind::InvalidLength, "pin block"))?;
             decipher_format4(&c, &b, pan)
         }
-        (Format::Iso4, AnyCipher::B8(_)) | (_, AnyCipher::B16(_)) => {
+        (Format::Iso4, AnyCipher::B8(_) | AnyCipher::Sm4(_)) | (_, AnyCipher::B16(_) | AnyCipher::Sm4(_)) => {
             Err(Error::new(ErrorKind::WrongAlgorithm, "pin block key"))
         }
         (_, AnyCipher::B8(c)) => {

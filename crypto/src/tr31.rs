@@ -430,7 +430,7 @@ pub fn binding_keys(version: Version, kbpk: &Key) -> Result<(Key, Key)> {
     let alg = kbpk.algorithm();
     match version {
         Version::A | Version::C => {
-            if alg.is_aes() {
+            if !alg.is_des_family() {
                 return Err(Error::new(ErrorKind::WrongAlgorithm, "kbpk"));
             }
             let mut e = [0u8; 24];
@@ -511,7 +511,8 @@ pub fn wrap_with_padding(
 ) -> Result<usize> {
     let v = header.version;
     match (v, kbpk.algorithm().is_aes()) {
-        (Version::B, false) | (Version::D, true) => {}
+        (Version::B, false) if kbpk.algorithm().is_des_family() => {}
+        (Version::D, true) => {}
         (Version::A | Version::C, _) => {
             return Err(Error::new(ErrorKind::Unsupported, "wrap version (A/C unwrap only)"));
         }

@@ -7,9 +7,17 @@
 //! Those operations are covered by the fuzz targets `crypto_pinblock` and `crypto_tr31` instead.
 //! Likewise DER key import (`spki::parse`): RustCrypto `der` keeps a length-mismatch panic path in
 //! its tag parser (`der::tag::parse_parts`); it is fuzzed by `crypto_spki`.
+//!
+//! National algorithms: SM2 signature parsing (r ‖ s and DER), SM3 and the SM4 block operations
+//! are linked. Not linked: SM2 public-key parsing and verification (RustCrypto `sm2` /
+//! `elliptic-curve` field arithmetic keeps panic branches, as `PublicKey::from_sec1_bytes` alone
+//! shows) and the UnionPay SM4 rules of `sm::cup` (they go through `Key`, whose cipher set
+//! includes AES).
 
+use payproto_crypto::cipher::BlockCipher;
 use payproto_crypto::dukpt::{aes, state, tdes};
 use payproto_crypto::pin::{self, Format, Pan};
+use payproto_crypto::sm::{self, sig};
 use payproto_crypto::tr31::KeyBlock;
 
 pub fn run(input: fn() -> &'static [u8], sink: fn(usize)) {
@@ -39,5 +47,20 @@ pub fn run(input: fn() -> &'static [u8], sink: fn(usize)) {
             sink(usize::from(b.ksn().is_some()));
             sink(usize::from(b.initial_key_id().is_some()));
         }
+    }
+
+    sink(usize::from(sig::Signature::from_bytes(input()).is_ok()));
+    if let Ok(s) = sig::Signature::from_der(input()) {
+        sink(usize::from(s.to_bytes()[0]));
+    }
+    sink(usize::from(sm::sm3_parts(&[input(), input()])[0]));
+    if let Ok(c) = sm::SoftSm4::new_from_slice(input()) {
+        let mut b = [0u8; 16];
+        if let Some(src) = input().get(..16) {
+            b.copy_from_slice(src);
+        }
+        c.encrypt_block(&mut b);
+        c.decrypt_block(&mut b);
+        sink(usize::from(b[0]));
     }
 }

@@ -9,6 +9,7 @@ use payproto_crypto::cipher::Soft;
 use payproto_crypto::dukpt::{aes as daes, tdes as dtdes};
 use payproto_crypto::mac::{self, Padding};
 use payproto_crypto::pin::{self, Format, Pan, Pin};
+use payproto_crypto::sm::cup;
 use payproto_crypto::tr31::{self, Header, KeyBlock, OptionalBlock, Version};
 use payproto_crypto::{Algorithm, ErrorKind, Key, kcv};
 use serde_json::{Map, Value, json};
@@ -139,6 +140,9 @@ pub(crate) enum PinblockCommand {
         /// Key: TDES for formats 0–3, AES for format 4.
         #[arg(long)]
         key: Option<String>,
+        /// `sm4`: the UnionPay SM4 PIN block (format 0 under an SM4 key).
+        #[arg(long, value_enum)]
+        cipher: Option<CipherFamily>,
     },
     /// Recover the PIN from a PIN block.
     Decode {
@@ -151,6 +155,9 @@ pub(crate) enum PinblockCommand {
         /// Key the block is encrypted under.
         #[arg(long)]
         key: Option<String>,
+        /// `sm4`: the UnionPay SM4 PIN block (format 0 under an SM4 key).
+        #[arg(long, value_enum)]
+        cipher: Option<CipherFamily>,
         /// The PIN block (hex).
         block: String,
     },
@@ -189,6 +196,8 @@ pub(crate) enum MacAlg {
     Cmac,
     /// China UnionPay POS ECB MAC.
     CupEcb,
+    /// China UnionPay POS MAC under an SM4 MAK (national-algorithm variant).
+    CupSm4,
 }
 
 /// Cipher family for ambiguous 16-byte keys.
@@ -198,6 +207,8 @@ pub(crate) enum CipherFamily {
     Tdes,
     /// AES.
     Aes,
+    /// SM4 (16-byte key).
+    Sm4,
 }
 
 /// Arguments of `paytool mac`.
@@ -251,6 +262,8 @@ pub(crate) enum CipherAlg {
     Tdes,
     /// AES.
     Aes,
+    /// SM4.
+    Sm4,
 }
 
 /// Modes of `paytool cipher`.
@@ -407,6 +420,7 @@ fn hx(b: &[u8]) -> String {
 fn key_arg(name: &str, v: &str, family: Option<CipherFamily>) -> Result<Key, Fail> {
     let b = hex_arg(name, v)?;
     let k = match (family, b.len()) {
+        (Some(CipherFamily::Sm4), _) => Key::new(Algorithm::Sm4, &b),
         (Some(CipherFamily::Aes), _) | (None, 32) => Key::aes(&b),
         _ => Key::tdes(&b),
     };
@@ -663,13 +677,28 @@ fn aes_derive(a: &DeriveArgs, ksn: &[u8]) -> CliResult {
     Ok(print_keys(a.json, rows, a.usage == Usage::All))
 }
 
+/// The SM4 key and PAN of a UnionPay SM4 PIN block (format 0 only).
+fn sm4_pin_args<'a>(format: Format, key: Option<&str>, pan: Option<&'a Pan>) -> Result<(Key, &'a Pan), Fail> {
+    if format != Format::Iso0 {
+        return Err(bad("--cipher sm4: the UnionPay SM4 PIN block is format 0"));
+    }
+    let k = key_arg("--key", key.ok_or_else(|| bad("--cipher sm4 needs --key"))?, Some(CipherFamily::Sm4))?;
+    Ok((k, pan.ok_or_else(|| bad("--pan is required for format 0"))?))
+}
+
 fn pinblock(c: PinblockCommand) -> CliResult {
     match c {
-        PinblockCommand::Encode { format, pin: p, pan, random, key } => {
+        PinblockCommand::Encode { format, pin: p, pan, random, key, cipher } => {
             let format = format_arg(format)?;
             let p = Pin::new(p.as_bytes()).map_err(lib("--pin"))?;
             let pan = pan_arg(&pan)?;
             let random = random8(&random)?;
+            if cipher == Some(CipherFamily::Sm4) {
+                let (k, pan) = sm4_pin_args(format, key.as_deref(), pan.as_ref())?;
+                return cup::encrypt_pin_block(&k, &p, pan)
+                    .map(|b| hx(b.as_bytes()))
+                    .map_err(lib("pin block"));
+            }
             match (key, format) {
                 (Some(k), _) => {
                     let fam = if format == Format::Iso4 { CipherFamily::Aes } else { CipherFamily::Tdes };
@@ -684,11 +713,15 @@ fn pinblock(c: PinblockCommand) -> CliResult {
                     .map_err(lib("pin block")),
             }
         }
-        PinblockCommand::Decode { format, pan, key, block } => {
+        PinblockCommand::Decode { format, pan, key, block, cipher } => {
             let format = format_arg(format)?;
             let pan = pan_arg(&pan)?;
             let b = hex_arg("PIN block", &block)?;
             let p = match key {
+                _ if cipher == Some(CipherFamily::Sm4) => {
+                    let (k, pan) = sm4_pin_args(format, key.as_deref(), pan.as_ref())?;
+                    cup::decrypt_pin_block(&k, &b, pan)
+                }
                 Some(k) => {
                     let fam = if format == Format::Iso4 { CipherFamily::Aes } else { CipherFamily::Tdes };
                     pin::decrypt(format, &key_arg("--key", &k, Some(fam))?, &b, pan.as_ref())
@@ -725,14 +758,16 @@ fn mac_cmd(a: &MacArgs) -> CliResult {
     if a.alg == MacAlg::Cmac && kb.len() == 16 && a.cipher.is_none() {
         return Err(bad("--cipher tdes|aes is required for cmac with a 16-byte key"));
     }
-    let key = match (a.cipher, kb.len()) {
-        (Some(CipherFamily::Aes), _) | (None, 32) => Key::aes(&kb),
+    let key = match (a.alg, a.cipher, kb.len()) {
+        (MacAlg::CupSm4, _, _) | (_, Some(CipherFamily::Sm4), _) => Key::new(Algorithm::Sm4, &kb),
+        (_, Some(CipherFamily::Aes), _) | (_, None, 32) => Key::aes(&kb),
         _ => Key::tdes(&kb),
     }
     .map_err(lib("--key"))?;
     let padding = Padding::from_number(a.padding).map_err(|_| bad("--padding: 1, 2 or 3"))?;
-    if a.alg == MacAlg::CupEcb {
-        let m = mac::cup_ecb_mac(&key, &data).map_err(lib("--key"))?;
+    if a.alg == MacAlg::CupEcb || a.alg == MacAlg::CupSm4 {
+        let m = if a.alg == MacAlg::CupSm4 { cup::mac(&key, &data) } else { mac::cup_ecb_mac(&key, &data) }
+            .map_err(lib("--key"))?;
         let text = String::from_utf8_lossy(&m).into_owned();
         return match &a.verify {
             Some(v) => {
@@ -786,6 +821,7 @@ fn cipher_cmd(a: &CipherArgs) -> CliResult {
         CipherAlg::Tdes if kb.len() == 16 || kb.len() == 24 => Key::tdes(&kb),
         CipherAlg::Tdes => return Err(bad(format!("--key: TDES needs 16 or 24 bytes, got {}", kb.len()))),
         CipherAlg::Aes => Key::aes(&kb),
+        CipherAlg::Sm4 => Key::new(Algorithm::Sm4, &kb),
     }
     .map_err(lib("--key"))?;
     let mut data = hex_arg("DATA", &a.data)?;

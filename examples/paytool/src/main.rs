@@ -10,6 +10,7 @@ mod crypto_cmd;
 mod emv_cmd;
 mod input;
 mod iso8583_cmd;
+mod sm_cmd;
 mod tlv_cmd;
 
 use std::process::ExitCode;
@@ -37,6 +38,8 @@ enum Cmd {
     Emv(EmvCmd),
     #[command(flatten)]
     Crypto(crypto_cmd::CryptoCommand),
+    #[command(flatten)]
+    Sm(sm_cmd::SmCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         Cmd::Tlv(c) => tlv_cmd::run(c),
         Cmd::Iso8583(c) => iso8583_cmd::run(c),
+        Cmd::Sm(c) => sm_cmd::run(c),
         Cmd::Emv(EmvCmd::Decode(c)) => {
             let code = emv_cmd::run(&c, &mut std::io::stdout(), &mut std::io::stderr());
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
