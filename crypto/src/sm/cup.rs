@@ -58,7 +58,7 @@ pub fn encrypt_pin_block(key: &Key, pin: &Pin, pan: &Pan) -> Result<PinBlock> {
     let r = block
         .get_mut(..8)
         .ok_or(Error::new(ErrorKind::InvalidLength, "pin block"))
-        .map(|d| d.copy_from_slice(&b8))
+        .map(|d| d.copy_from_slice(&b8[..]))
         .and_then(|()| key.ecb_encrypt(&mut block))
         .and_then(|()| PinBlock::from_slice(&block));
     b8.zeroize();
