@@ -352,7 +352,7 @@ fn read_header_general(data: &[u8], pos: usize, mode: Mode) -> Result<Header<'_>
 
 /// Whether one level of `data` reads as TLV (shallow; depth not checked): the EMV-mode test for
 /// entering a constructed object. Returns a plain `bool` so the walk's hot path stays in registers.
-#[inline(never)]
+#[inline]
 fn level_is_tlv(data: &[u8], cfg: Config) -> bool {
     let mut pos = 0usize;
     loop {
