@@ -15,71 +15,13 @@
 mod common;
 
 use common::hex;
-use payproto_emv::data::{Date, Tsi, Tvr};
+use payproto_emv::data::{Tsi, Tvr};
 use payproto_emv::dol::DolSource;
 use payproto_emv::kernel::dda::{Dda, DdaOutcome};
-use payproto_emv::kernel::oda::{self, CaPublicKey, IccPublicKey};
 use payproto_emv::kernel::{Phase, Step};
 use payproto_emv::tlv::Tag;
-use std::collections::HashMap;
 
-fn record(name: &str) -> HashMap<String, String> {
-    let path = format!("{}/tests/vectors/oda_synthetic.txt", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            l.split_whitespace()
-                .map(|kv| kv.split_once('=').unwrap())
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect::<HashMap<_, _>>()
-        })
-        .find(|r| r["name"] == name)
-        .unwrap()
-}
-
-fn h(r: &HashMap<String, String>, k: &str) -> Vec<u8> {
-    hex(&r[k])
-}
-
-fn icc_key() -> IccPublicKey {
-    let today = Date::parse(&hex("260601")).unwrap();
-    let c = record("capk");
-    let ca = CaPublicKey::new(
-        h(&c, "rid").try_into().unwrap(),
-        h(&c, "index")[0],
-        &h(&c, "modulus"),
-        &[3],
-        &h(&c, "checksum").try_into().unwrap(),
-        Date::parse(&hex("301231")).unwrap(),
-        false,
-    )
-    .unwrap();
-    let i = record("issuer");
-    let ik = oda::recover_issuer_key(
-        &ca,
-        &h(&i, "cert"),
-        Some(&h(&i, "remainder")),
-        &[3],
-        &h(&i, "pan"),
-        &today,
-        &[],
-    )
-    .unwrap();
-    let s = record("ssad");
-    let (a, b) = (h(&s, "static1"), h(&s, "static2"));
-    let c1 = record("icc1");
-    oda::recover_icc_key(
-        &ik,
-        &h(&c1, "cert"),
-        Some(&h(&c1, "remainder")),
-        &[3],
-        &h(&i, "pan"),
-        &today,
-        &[&a, &b],
-    )
-    .unwrap()
-}
+use common::synthetic::{h, icc_key, record};
 
 struct Un(&'static [u8]);
 impl DolSource for Un {
