@@ -1143,3 +1143,282 @@ mod tests {
         assert_eq!(code(&["kcv", "--key", "XYZ"]), 2);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// `paytool emv mk|session-key|arqc|arpc` (CLI.md, section emv): issuer/acquirer EMV cryptography
+// of `payproto_crypto::emv`, sharing this module's argument, KCV and exit-code helpers.
+
+/// `paytool emv mk|session-key|arqc|arpc`, flattened into the `emv` subcommand.
+#[derive(Debug, Subcommand)]
+pub(crate) enum EmvCryptoCommand {
+    /// ICC master key from the issuer master key (EMV Book 2 A1.4, option A or B).
+    Mk(EmvMkArgs),
+    /// Session key from an ICC master key.
+    SessionKey(EmvSessionKeyArgs),
+    /// Application cryptogram (ARQC/TC/AAC): from a session key and raw data, or from the ICC
+    /// master key, a CVN and the DE 55 TLV.
+    Arqc(EmvArqcArgs),
+    /// Authorisation response cryptogram (method 1 or 2).
+    Arpc(EmvArpcArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EmvMkArgs {
+    /// Issuer master key (16 bytes).
+    #[arg(long)]
+    imk: String,
+    /// PAN (digits).
+    #[arg(long)]
+    pan: String,
+    /// PAN sequence number (2 digits).
+    #[arg(long)]
+    psn: String,
+    /// Derivation option: a (A1.4.1) or b (A1.4.2).
+    #[arg(long, default_value = "a")]
+    option: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EmvSessionKeyArgs {
+    /// ICC master key (16 bytes).
+    #[arg(long)]
+    mk: String,
+    /// Application transaction counter (2 bytes).
+    #[arg(long, conflicts_with = "r")]
+    atc: Option<String>,
+    /// emv-csk (R = ATC ‖ 00×6), mastercard-skd (R = ATC ‖ 0000 ‖ UN) or visa-sm.
+    #[arg(long, default_value = "emv-csk")]
+    method: String,
+    /// Unpredictable number (4 bytes), for mastercard-skd.
+    #[arg(long)]
+    un: Option<String>,
+    /// The diversification value R directly (8 bytes).
+    #[arg(long)]
+    r: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EmvArqcArgs {
+    /// Session key (16 bytes), with --data.
+    #[arg(long, conflicts_with_all = ["mk", "cvn", "tlv"])]
+    key: Option<String>,
+    /// Cryptogram input data, with --key.
+    #[arg(long)]
+    data: Option<String>,
+    /// ISO 9797-1 padding method, with --key: 1 or 2.
+    #[arg(long, default_value_t = 2)]
+    padding: u8,
+    /// ICC master key (16 bytes), with --cvn and --tlv.
+    #[arg(long)]
+    mk: Option<String>,
+    /// Cryptogram version: 10, 18, 22 (Visa) or mc16 (Mastercard).
+    #[arg(long)]
+    cvn: Option<String>,
+    /// The ICC data (DE 55 TLV) holding 9F02, 9F03, 9F1A, 95, 5F2A, 9A, 9C, 9F37, 82, 9F36, 9F10.
+    #[arg(long)]
+    tlv: Option<String>,
+    /// Verify this cryptogram instead of printing one (exit 1 on mismatch).
+    #[arg(long)]
+    verify: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EmvArpcArgs {
+    /// ARPC method: 1 (ARC) or 2 (CSU).
+    #[arg(long)]
+    method: u8,
+    /// Key: the ICC master key or session key the scheme uses.
+    #[arg(long)]
+    key: String,
+    /// The ARQC (8 bytes).
+    #[arg(long)]
+    arqc: String,
+    /// Authorisation response code (2 bytes), method 1.
+    #[arg(long)]
+    arc: Option<String>,
+    /// Card status update (4 bytes), method 2.
+    #[arg(long)]
+    csu: Option<String>,
+    /// Proprietary authentication data (0–8 bytes), method 2.
+    #[arg(long)]
+    prop_auth_data: Option<String>,
+}
+
+/// Runs one `emv` cryptography subcommand; returns the exit code.
+pub(crate) fn run_emv(cmd: EmvCryptoCommand) -> ExitCode {
+    finish(match cmd {
+        EmvCryptoCommand::Mk(a) => emv_mk(&a),
+        EmvCryptoCommand::SessionKey(a) => emv_session_key(&a),
+        EmvCryptoCommand::Arqc(a) => emv_arqc(&a),
+        EmvCryptoCommand::Arpc(a) => emv_arpc(&a),
+    })
+}
+
+fn finish(r: CliResult) -> ExitCode {
+    match r {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(Fail(code, msg)) => {
+            eprintln!("paytool: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn fixed<const N: usize>(name: &str, v: &str) -> Result<[u8; N], Fail> {
+    hex_arg(name, v)?
+        .try_into()
+        .map_err(|b: Vec<u8>| bad(format!("{name}: {} bytes ({N} expected)", b.len())))
+}
+
+fn emv_key_out(json: bool, k: &Key) -> String {
+    if json {
+        json!({"key": hx(k.as_bytes()), "kcv": kcv_hex(k)}).to_string()
+    } else {
+        format!("{}  (KCV {})", hx(k.as_bytes()), kcv_hex(k))
+    }
+}
+
+fn emv_mk(a: &EmvMkArgs) -> CliResult {
+    let imk = key_arg("--imk", &a.imk, Some(CipherFamily::Tdes))?;
+    let psn = fixed::<1>("--psn", &a.psn)?;
+    let pan = arg_text(&a.pan)?;
+    let card = payproto_crypto::emv::Card { pan: pan.as_bytes(), psn: Some(psn[0]) };
+    let option = match a.option.as_str() {
+        "a" | "A" => payproto_crypto::emv::MkDerivation::OptionA,
+        "b" | "B" => payproto_crypto::emv::MkDerivation::OptionB,
+        o => return Err(bad(format!("--option: {o:?} is not a or b"))),
+    };
+    let mk = payproto_crypto::emv::derive_icc_mk(&imk, option, &card).map_err(lib("master key"))?;
+    Ok(emv_key_out(a.json, &mk))
+}
+
+fn emv_session_key(a: &EmvSessionKeyArgs) -> CliResult {
+    use payproto_crypto::emv;
+    let mk = key_arg("--mk", &a.mk, Some(CipherFamily::Tdes))?;
+    let sk = match (&a.r, &a.atc) {
+        (Some(r), None) => emv::common_session_key(&mk, &fixed::<8>("--r", r)?),
+        (None, Some(atc)) => {
+            let atc = fixed::<2>("--atc", atc)?;
+            match a.method.as_str() {
+                "emv-csk" => emv::common_session_key(&mk, &emv::r_atc(atc)),
+                "mastercard-skd" => {
+                    let un = a.un.as_deref().ok_or_else(|| bad("--un is required with mastercard-skd"))?;
+                    emv::mastercard_session_key(&mk, atc, fixed::<4>("--un", un)?)
+                }
+                "visa-sm" => emv::visa_sm_session_key(&mk, atc),
+                m => return Err(bad(format!("--method: {m:?} (emv-csk, mastercard-skd, visa-sm)"))),
+            }
+        }
+        _ => return Err(bad("give --atc or --r")),
+    }
+    .map_err(lib("session key"))?;
+    Ok(emv_key_out(a.json, &sk))
+}
+
+/// One primitive value of the DE 55 TLV as exactly `N` bytes.
+fn tlv_value<const N: usize>(tlv: &[u8], tag: u32) -> Result<[u8; N], Fail> {
+    let t = payproto_tlv::Tag::from_u32(tag).ok_or_else(|| bad("tag"))?;
+    let v = payproto_tlv::find(tlv, payproto_tlv::Config::EMV, t)
+        .map_err(|e| bad(format!("--tlv: {e}")))?
+        .ok_or_else(|| bad(format!("--tlv: tag {t} missing")))?;
+    v.value.try_into().map_err(|_| bad(format!("--tlv: tag {t} has {} bytes ({N} expected)", v.value.len())))
+}
+
+fn emv_arqc(a: &EmvArqcArgs) -> CliResult {
+    use payproto_crypto::emv::{self, CryptogramData, Cvn, MAX_CRYPTOGRAM_INPUT};
+    let cryptogram = match (&a.key, &a.data, &a.mk, &a.cvn, &a.tlv) {
+        (Some(key), Some(data), None, None, None) => {
+            let sk = key_arg("--key", key, Some(CipherFamily::Tdes))?;
+            let padding = match a.padding {
+                1 => Padding::Method1,
+                2 => Padding::Method2,
+                p => return Err(bad(format!("--padding: {p} is not 1 or 2"))),
+            };
+            let data = hex_arg("--data", data)?;
+            if let Some(v) = &a.verify {
+                emv::verify_ac(&sk, padding, &data, &hex_arg("--verify", v)?).map_err(lib("cryptogram"))?;
+                return Ok("cryptogram verified".into());
+            }
+            emv::generate_ac(&sk, padding, &data).map_err(lib("cryptogram"))?
+        }
+        (None, None, Some(mk), Some(cvn), Some(tlv)) => {
+            let mk = key_arg("--mk", mk, Some(CipherFamily::Tdes))?;
+            let cvn = match cvn.as_str() {
+                "10" => Cvn::Visa10,
+                "18" => Cvn::Visa18,
+                "22" => Cvn::Visa22,
+                "mc16" => Cvn::Mastercard16,
+                c => return Err(bad(format!("--cvn: {c:?} (10, 18, 22, mc16)"))),
+            };
+            let tlv = hex_arg("--tlv", tlv)?;
+            let iad_tag = payproto_tlv::Tag::from_u32(0x9F10).ok_or_else(|| bad("tag"))?;
+            let iad = payproto_tlv::find(&tlv, payproto_tlv::Config::EMV, iad_tag)
+                .map_err(|e| bad(format!("--tlv: {e}")))?
+                .map_or(&[][..], |t| t.value);
+            let data = CryptogramData {
+                amount_authorised: tlv_value(&tlv, 0x9F02)?,
+                amount_other: tlv_value(&tlv, 0x9F03)?,
+                terminal_country: tlv_value(&tlv, 0x9F1A)?,
+                tvr: tlv_value(&tlv, 0x95)?,
+                currency: tlv_value(&tlv, 0x5F2A)?,
+                date: tlv_value(&tlv, 0x9A)?,
+                transaction_type: tlv_value::<1>(&tlv, 0x9C)?[0],
+                unpredictable_number: tlv_value(&tlv, 0x9F37)?,
+                aip: tlv_value(&tlv, 0x82)?,
+                atc: tlv_value(&tlv, 0x9F36)?,
+                iad,
+            };
+            let sk =
+                cvn.ac_session_key(&mk, data.atc, data.unpredictable_number).map_err(lib("session key"))?;
+            let mut input = [0u8; MAX_CRYPTOGRAM_INPUT];
+            let n = data.write(cvn, &mut input).map_err(lib("cryptogram input"))?;
+            let input = input.get(..n).unwrap_or(&[]);
+            if let Some(v) = &a.verify {
+                emv::verify_ac(&sk, cvn.padding(), input, &hex_arg("--verify", v)?)
+                    .map_err(lib("cryptogram"))?;
+                return Ok("cryptogram verified".into());
+            }
+            emv::generate_ac(&sk, cvn.padding(), input).map_err(lib("cryptogram"))?
+        }
+        _ => return Err(bad("give --key and --data, or --mk, --cvn and --tlv")),
+    };
+    Ok(hx(&cryptogram))
+}
+
+fn emv_arpc(a: &EmvArpcArgs) -> CliResult {
+    use payproto_crypto::emv;
+    let key = key_arg("--key", &a.key, Some(CipherFamily::Tdes))?;
+    let arqc = fixed::<8>("--arqc", &a.arqc)?;
+    match a.method {
+        1 => {
+            let arc = fixed::<2>(
+                "--arc",
+                a.arc.as_deref().ok_or_else(|| bad("--arc is required with --method 1"))?,
+            )?;
+            Ok(hx(&emv::arpc_method1(&key, &arqc, &arc).map_err(lib("arpc"))?))
+        }
+        2 => {
+            let csu = fixed::<4>(
+                "--csu",
+                a.csu.as_deref().ok_or_else(|| bad("--csu is required with --method 2"))?,
+            )?;
+            let prop = a
+                .prop_auth_data
+                .as_deref()
+                .map(|p| hex_arg("--prop-auth-data", p))
+                .transpose()?
+                .unwrap_or_default();
+            Ok(hx(&emv::arpc_method2(&key, &arqc, &csu, &prop).map_err(lib("arpc"))?))
+        }
+        m => Err(bad(format!("--method: {m} is not 1 or 2"))),
+    }
+}

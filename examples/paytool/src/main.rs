@@ -46,6 +46,8 @@ enum Cmd {
 enum EmvCmd {
     #[command(flatten)]
     Decode(emv_cmd::EmvDecode),
+    #[command(flatten)]
+    Crypto(crypto_cmd::EmvCryptoCommand),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Cmd::Tlv(c) => tlv_cmd::run(c),
         Cmd::Iso8583(c) => iso8583_cmd::run(c),
         Cmd::Sm(c) => sm_cmd::run(c),
+        Cmd::Emv(EmvCmd::Crypto(c)) => return crypto_cmd::run_emv(c),
         Cmd::Emv(EmvCmd::Decode(c)) => {
             let code = emv_cmd::run(&c, &mut std::io::stdout(), &mut std::io::stderr());
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
