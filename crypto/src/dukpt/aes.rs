@@ -8,7 +8,7 @@
 //! - Host: [`derive_initial_key`], [`derive_transaction_key`], [`DerivationKey::working_key`],
 //!   [`derive_update_key`]; terminal: [`Terminal`] with 32 intermediate-key registers.
 
-use super::{lowest_bit, next_counter};
+use super::{next_counter, take_register, validate_counter};
 use crate::cipher::CipherProvider;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{Algorithm, Key};
@@ -82,18 +82,7 @@ impl Ksn {
     /// # Errors
     /// [`ErrorKind::InvalidKsn`].
     pub fn validate(&self) -> Result<()> {
-        let tc = self.counter();
-        if tc == 0 {
-            return Err(Error::new(ErrorKind::InvalidKsn, "ksn counter is zero"));
-        }
-        if tc.count_ones() > MAX_ONES {
-            return Err(Error::at(
-                ErrorKind::InvalidKsn,
-                "ksn counter has more than 16 one-bits",
-                tc as usize,
-            ));
-        }
-        Ok(())
+        validate_counter(self.counter(), MAX_ONES, "ksn counter has more than 16 one-bits")
     }
 
     /// The next valid KSN (skipping counters with more than 16 one-bits).
@@ -552,32 +541,11 @@ impl Terminal {
     /// [`ErrorKind::Exhausted`], [`ErrorKind::CorruptState`].
     pub fn next_transaction<P: CipherProvider + ?Sized>(&mut self, p: &P) -> Result<Transaction> {
         let tc = self.ksn.counter();
-        if tc == 0 {
-            return Err(Error::new(ErrorKind::Exhausted, "ksn counter"));
-        }
-        let lsb = lowest_bit(tc);
-        let idx = lsb.trailing_zeros() as usize;
-        if self.valid & lsb == 0 {
-            return Err(Error::at(ErrorKind::CorruptState, "intermediate key register", idx));
-        }
-        let mut current = DukptKey { kind: self.kind, bytes: [0; 32] };
-        current.bytes = *self.registers.get(idx).ok_or(Error::new(ErrorKind::CorruptState, "register"))?;
-        if tc.count_ones() < MAX_ONES {
-            let mut bit = lsb >> 1;
-            while bit != 0 {
-                let j = bit.trailing_zeros() as usize;
-                let k = step(p, &current, &self.ksn, tc | bit)?;
-                if let Some(reg) = self.registers.get_mut(j) {
-                    reg.copy_from_slice(&k.bytes);
-                    self.valid |= bit;
-                }
-                bit >>= 1;
-            }
-        }
-        if let Some(reg) = self.registers.get_mut(idx) {
-            reg.zeroize();
-        }
-        self.valid &= !lsb;
+        let (kind, ksn) = (self.kind, self.ksn);
+        let bytes = take_register(&mut self.registers, &mut self.valid, tc, MAX_ONES, |cur, t| {
+            step(p, &DukptKey { kind, bytes: *cur }, &ksn, t).map(|k| k.bytes)
+        })?;
+        let current = DukptKey { kind, bytes };
         let used = self.ksn;
         self.ksn = self.ksn.with_counter(next_counter(tc, MAX_ONES, MAX_COUNTER).unwrap_or(0));
         Ok(Transaction { ksn: used, key: DerivationKey(current) })

@@ -23,3 +23,58 @@ pub(crate) fn next_counter(tc: u32, max_ones: u32, limit: u32) -> Option<u32> {
     }
     (t <= limit).then_some(t)
 }
+
+/// Checks a KSN counter: not zero, at most `max_ones` one-bits (X9.24-1 A.2: 10; X9.24-3 6.1: 16).
+pub(crate) fn validate_counter(tc: u32, max_ones: u32, too_many: &'static str) -> crate::error::Result<()> {
+    use crate::error::{Error, ErrorKind};
+    if tc == 0 {
+        return Err(Error::new(ErrorKind::InvalidKsn, "ksn counter is zero"));
+    }
+    if tc.count_ones() > max_ones {
+        return Err(Error::at(ErrorKind::InvalidKsn, too_many, tc as usize));
+    }
+    Ok(())
+}
+
+/// The terminal's register step both schemes share (X9.24-1 A.2, X9.24-3 6.4): takes the register
+/// of the counter's lowest set bit, regenerates every lower register from it with `regen(current,
+/// counter | bit)` when the counter has fewer than `max_ones` one-bits, erases the used register
+/// and clears its valid bit. Returns the used register's key.
+pub(crate) fn take_register<R, const N: usize>(
+    registers: &mut [R; N],
+    valid: &mut u32,
+    tc: u32,
+    max_ones: u32,
+    mut regen: impl FnMut(&R, u32) -> crate::error::Result<R>,
+) -> crate::error::Result<R>
+where
+    R: Copy + zeroize::Zeroize,
+{
+    use crate::error::{Error, ErrorKind};
+    if tc == 0 {
+        return Err(Error::new(ErrorKind::Exhausted, "ksn counter"));
+    }
+    let lsb = lowest_bit(tc);
+    let idx = lsb.trailing_zeros() as usize;
+    if *valid & lsb == 0 {
+        return Err(Error::at(ErrorKind::CorruptState, "key register", idx));
+    }
+    let current = *registers.get(idx).ok_or(Error::new(ErrorKind::CorruptState, "register"))?;
+    if tc.count_ones() < max_ones {
+        let mut bit = lsb >> 1;
+        while bit != 0 {
+            let j = bit.trailing_zeros() as usize;
+            let k = regen(&current, tc | bit)?;
+            if let Some(reg) = registers.get_mut(j) {
+                *reg = k;
+                *valid |= bit;
+            }
+            bit >>= 1;
+        }
+    }
+    if let Some(reg) = registers.get_mut(idx) {
+        reg.zeroize();
+    }
+    *valid &= !lsb;
+    Ok(current)
+}

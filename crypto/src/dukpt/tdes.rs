@@ -6,7 +6,7 @@
 //!   [`derive_transaction_key_from_bdk`]; then [`TransactionKey::working_key`] for a variant.
 //! - Terminal: [`Terminal`], the 21-register future-key mechanism.
 
-use super::{lowest_bit, next_counter};
+use super::{next_counter, take_register, validate_counter};
 use crate::cipher::{BlockCipher, CipherProvider};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{Algorithm, Key};
@@ -83,18 +83,7 @@ impl Ksn {
     /// # Errors
     /// [`ErrorKind::InvalidKsn`] (offset = the counter value).
     pub fn validate(&self) -> Result<()> {
-        let tc = self.counter();
-        if tc == 0 {
-            return Err(Error::new(ErrorKind::InvalidKsn, "ksn counter is zero"));
-        }
-        if tc.count_ones() > MAX_ONES {
-            return Err(Error::at(
-                ErrorKind::InvalidKsn,
-                "ksn counter has more than 10 one-bits",
-                tc as usize,
-            ));
-        }
-        Ok(())
+        validate_counter(self.counter(), MAX_ONES, "ksn counter has more than 10 one-bits")
     }
 
     /// The next KSN a terminal would use (skipping counters with more than 10 one-bits).
@@ -413,36 +402,14 @@ impl Terminal {
     /// [`ErrorKind::Exhausted`]; [`ErrorKind::CorruptState`] when the register is marked invalid.
     pub fn next_transaction<P: CipherProvider + ?Sized>(&mut self, p: &P) -> Result<Transaction> {
         let tc = self.ksn.counter();
-        if tc == 0 {
-            return Err(Error::new(ErrorKind::Exhausted, "ksn counter"));
-        }
-        let lsb = lowest_bit(tc);
-        let idx = lsb.trailing_zeros() as usize;
-        if self.valid & lsb == 0 {
-            return Err(Error::at(ErrorKind::CorruptState, "future key register", idx));
-        }
-        let current = *self.registers.get(idx).ok_or(Error::new(ErrorKind::CorruptState, "register"))?;
-        if tc.count_ones() < MAX_ONES {
-            let mut bit = lsb >> 1;
-            while bit != 0 {
-                let j = bit.trailing_zeros() as usize;
-                if let Some(reg) = self.registers.get_mut(j) {
-                    *reg = current;
-                    nrkg(p, reg, &self.ksn.with_counter(tc | bit).right8());
-                    self.valid |= bit;
-                }
-                bit >>= 1;
-            }
-        }
-        if let Some(reg) = self.registers.get_mut(idx) {
-            reg.zeroize();
-        }
-        self.valid &= !lsb;
+        let ksn = self.ksn;
+        let current = take_register(&mut self.registers, &mut self.valid, tc, MAX_ONES, |cur, t| {
+            let mut reg = *cur;
+            nrkg(p, &mut reg, &ksn.with_counter(t).right8());
+            Ok(reg)
+        })?;
         let used = self.ksn;
-        self.ksn = match next_counter(tc, MAX_ONES, MAX_COUNTER) {
-            Some(n) => self.ksn.with_counter(n),
-            None => self.ksn.with_counter(0),
-        };
+        self.ksn = self.ksn.with_counter(next_counter(tc, MAX_ONES, MAX_COUNTER).unwrap_or(0));
         Ok(Transaction { ksn: used, key: TransactionKey(current) })
     }
 
