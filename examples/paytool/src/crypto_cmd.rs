@@ -4,6 +4,7 @@
 //! top-level `Subcommand` enum and dispatch it to `crypto_cmd::run(cmd)`, which returns the
 //! process exit code (0 success, 1 verification failed, 2 malformed input or usage).
 
+use crate::input;
 use clap::{Args, Subcommand, ValueEnum};
 use payproto_crypto::cipher::Soft;
 use payproto_crypto::dukpt::{aes as daes, tdes as dtdes};
@@ -382,39 +383,24 @@ fn lib(what: &str) -> impl Fn(payproto_crypto::Error) -> Fail + '_ {
     }
 }
 
-/// Reads an argument value: `-` = stdin, `@PATH` = file, otherwise the text itself.
-fn arg_text(v: &str) -> Result<String, Fail> {
-    if v == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| bad(format!("stdin: {e}")))?;
-        Ok(s.trim().to_owned())
-    } else if let Some(p) = v.strip_prefix('@') {
-        std::fs::read_to_string(p).map(|s| s.trim().to_owned()).map_err(|e| bad(format!("{p}: {e}")))
-    } else {
-        Ok(v.to_owned())
+impl From<input::Failure> for Fail {
+    fn from(f: input::Failure) -> Self {
+        Self(f.code(), f.message().to_owned())
     }
 }
 
-/// Hex (upper or lower case, spaces allowed), after `-`/`@PATH` resolution.
+/// An argument's text (`-` = stdin, `@PATH` = file, see [`input::text`]), trimmed.
+fn arg_text(v: &str) -> Result<String, Fail> {
+    Ok(input::text(v)?.trim().to_owned())
+}
+
+/// Hex (either case, spaces allowed), after `-`/`@PATH` resolution.
 fn hex_arg(name: &str, v: &str) -> Result<Vec<u8>, Fail> {
-    let t: String = arg_text(v)?.chars().filter(|c| !c.is_whitespace()).collect();
-    if !t.len().is_multiple_of(2) {
-        return Err(bad(format!("{name}: odd number of hex digits ({})", t.len())));
-    }
-    t.as_bytes()
-        .chunks_exact(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            core::str::from_utf8(pair)
-                .ok()
-                .and_then(|p| u8::from_str_radix(p, 16).ok())
-                .ok_or_else(|| bad(format!("{name}: invalid hex at offset {}", i.saturating_mul(2))))
-        })
-        .collect()
+    Ok(input::hex_arg(v, name)?)
 }
 
 fn hx(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02X}")).collect()
+    input::hex(b)
 }
 
 fn key_arg(name: &str, v: &str, family: Option<CipherFamily>) -> Result<Key, Fail> {

@@ -6,7 +6,7 @@
 //! `emv_cmd::run(&cmd, &mut std::io::stdout(), &mut std::io::stderr())`, whose return value is
 //! the process exit code. `tlv decode` calls [`describe_tag`] for each object.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use clap::{Args, Subcommand};
 use payproto_emv::data::{Afl, Aip, Bit, Cid, CvmList, Iad, McCvr, Tsi, Tvr, VisaCvr};
@@ -69,40 +69,7 @@ pub(crate) enum EmvDecode {
     Iad(IadArgs),
 }
 
-fn read_arg(arg: &str) -> Result<String, String> {
-    if arg == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(s);
-    }
-    if let Some(path) = arg.strip_prefix('@') {
-        return std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
-    }
-    Ok(arg.to_owned())
-}
-
-/// Parses hex (upper or lower case, whitespace allowed); errors name the offending character.
-pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| !c.is_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!("odd number of hex digits ({})", digits.len()));
-    }
-    digits
-        .chunks(2)
-        .map(|p| {
-            let mut v = 0u8;
-            for &(i, c) in p {
-                let d = c.to_digit(16).ok_or_else(|| format!("invalid hex character {c:?} at offset {i}"))?;
-                v = (v << 4) | u8::try_from(d).unwrap_or(0);
-            }
-            Ok(v)
-        })
-        .collect()
-}
-
-fn hex_upper(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02X}")).collect()
-}
+use crate::input::hex as hex_upper;
 
 fn bits_json(bits: impl Iterator<Item = (Bit, &'static str)>) -> Value {
     Value::Array(
@@ -128,7 +95,8 @@ fn bits_human(
 
 /// The input bytes of a decode subcommand.
 fn input(arg: &HexArg) -> Result<Vec<u8>, String> {
-    parse_hex(&read_arg(&arg.hex)?)
+    let text = crate::input::text(&arg.hex).map_err(|f| f.message().to_owned())?;
+    crate::input::parse_hex(&text).map_err(|(m, at)| format!("{m} at character {at}"))
 }
 
 /// Runs one decode subcommand; returns the exit code (0 ok, 2 malformed input).
