@@ -450,16 +450,7 @@ pub(crate) fn run(cmd: CryptoCommand) -> ExitCode {
         CryptoCommand::Key(c) => key_cmd(c),
         CryptoCommand::Tr31(c) => tr31_cmd(c),
     };
-    match r {
-        Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(Fail(code, msg)) => {
-            eprintln!("paytool: {msg}");
-            ExitCode::from(code)
-        }
-    }
+    finish(r)
 }
 
 fn next_ksn(ksn: &str) -> CliResult {
