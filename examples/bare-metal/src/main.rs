@@ -7,7 +7,14 @@
 //!    registers, the first transaction key and the ISO 9564 format 0 PIN block under its PIN key;
 //! 3. ISO 8583 `cup-pos`: the public UnionPay 0200 sample (reference iso8583.md §8 O-3) decoded, the
 //!    CUP "ECB" MAC recomputed over the codec's MAC range with the published MAK (O-4 → `B7133B57`),
-//!    and the message packed again from its decoded fields, byte for byte.
+//!    and the message packed again from its decoded fields, byte for byte;
+//! 4. UnionPay sign-on: the working keys of a field 62 (network management code `004`) decrypted
+//!    under the terminal master key with their 4-byte KCVs checked, an ISO 9564 format 0 PIN block
+//!    under the new PIN key, and the O-3 message MACed under the new MAC key — expected values from
+//!    `gen/signon.py` (psec, and a CUP MAC written there independently of payproto);
+//! 5. AES DUKPT as a terminal on an AES-DUKPT acquirer (ANSI X9.24-3-2017 supplement): the 32
+//!    registers loaded from the published initial key, the first transaction's PIN key and the
+//!    format 4 PIN block of the supplement.
 //!
 //! The full contact transaction through the T=1 link layer (issue 7) builds on this skeleton once the
 //! EMV kernel's second half lands. The process exits 0 only if every check passed; a panic exits
@@ -20,9 +27,9 @@ use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
 use payproto_crypto::cipher::Soft;
-use payproto_crypto::dukpt::tdes;
+use payproto_crypto::dukpt::{aes, tdes};
 use payproto_crypto::pin::{self, Format, Pan, Pin};
-use payproto_crypto::{Algorithm, Key, mac};
+use payproto_crypto::{Algorithm, Key, kcv, keydownload, mac};
 use payproto_iso8583::{Fields, pack, specs::CUP_POS, unpack};
 use payproto_tlv::{Config, find_path};
 
@@ -69,6 +76,27 @@ const CUP_0200: [u8; 280] = hex(concat!(
     "9F6310303130353030303000000000000000000013220007570006004237313333423537"
 ));
 const MAK: [u8; 8] = hex("313215FDA2C4AB4C");
+
+/// Sign-on values from `gen/signon.py` (psec 1.3.0): the TMK, the 0810's field 62 (PIK, MAK and TDK
+/// under the TMK, each with its 4-byte KCV), the PIK's KCV, the format 0 PIN block of PIN 123456 /
+/// PAN 6210948000000011 under the PIK, and the CUP MAC of the O-3 message under the MAK (its two
+/// halves are equal, so single-DES and TDES readings of the MAC key agree).
+const TMK: [u8; 16] = hex("6B3C1AF08E2D5749A4E1C73F925B08D6");
+const SIGN_ON_F62: [u8; 60] = hex(concat!(
+    "4A7DE74264471A9ACC683D60A3938EC42DAF031DF939BC7EE02ADD17F939BC7EE02ADD17D5D44FF72A2B14035F1D",
+    "4B915C60EF7194098A7779AD3FE5"
+));
+const PIK_KCV: [u8; 4] = hex("2DAF031D");
+const SIGN_ON_PINBLOCK: [u8; 8] = hex("9432C9499A7FE0AF");
+const O3_MAC_UNDER_MAK: &[u8; 8] = b"EC067C4A";
+
+/// ANSI X9.24-3-2017 supplement (AES-128 BDK `FEDCBA9876543210F1F1F1F1F1F1F1F1`): initial key ID,
+/// initial key, the first transaction's PIN key and its format 4 PIN block (PIN 1234, PAN
+/// 4111111111111111, random half `2F69ADDE2E9E7ACE` fixed by the supplement).
+const AES_IKID: [u8; 8] = hex("1234567890123456");
+const AES_IK: [u8; 16] = hex("1273671EA26AC29AFA4D1084127652A1");
+const AES_PIN_KEY1: [u8; 16] = hex("AF8CB133A78F8DC2D1359F18527593FB");
+const AES_PINBLOCK1: [u8; 16] = hex("A912150391AB65A67E52883D81CE2D15");
 
 type Check = Result<(), &'static str>;
 
@@ -145,6 +173,51 @@ fn iso8583_step() -> Check {
     Ok(())
 }
 
+fn sign_on_step() -> Check {
+    let tmk = Key::tdes(&TMK).map_err(|_| "TMK")?;
+    let keys = keydownload::decrypt_sign_on_keys(&tmk, &SIGN_ON_F62).map_err(|_| "field 62 keys or KCVs")?;
+    ensure(keys.data.is_some(), "no track key in a 004 sign-on")?;
+    let kcv = kcv::legacy(&keys.pin, 4).map_err(|_| "KCV")?;
+    ensure(kcv.as_bytes() == PIK_KCV, "PIN key KCV")?;
+    // A corrupted KCV must be refused.
+    let mut bad = SIGN_ON_F62;
+    if let Some(b) = bad.get_mut(16) {
+        *b ^= 1;
+    }
+    ensure(keydownload::decrypt_sign_on_keys(&tmk, &bad).is_err(), "a wrong KCV was accepted")?;
+    let pan = Pan::new(b"6210948000000011").map_err(|_| "PAN")?;
+    let pin = Pin::new(b"123456").map_err(|_| "PIN")?;
+    let block = pin::encrypt_with_random(Format::Iso0, &keys.pin, &pin, Some(&pan), &[0; 8])
+        .map_err(|_| "PIN block")?;
+    ensure(*block.as_bytes() == SIGN_ON_PINBLOCK, "PIN block under the downloaded PIN key")?;
+    let m = unpack(&CUP_POS, &CUP_0200).map_err(|_| "CUP 0200 sample does not unpack")?;
+    let mac = mac::cup_ecb_mac(&keys.mac, m.mac_input().ok_or("no MAC range")?).map_err(|_| "MAC")?;
+    ensure(&mac == O3_MAC_UNDER_MAK, "MAC under the downloaded MAC key")?;
+    hprintln!("sign-on: 3 working keys with KCVs, PIN block {:02X?}, MAC {}", SIGN_ON_PINBLOCK, "EC067C4A");
+    Ok(())
+}
+
+fn aes_dukpt_step() -> Check {
+    let ik = aes::InitialKey::from_slice(&AES_IK).map_err(|_| "initial key")?;
+    let mut terminal = aes::Terminal::load(&Soft, ik, &AES_IKID).map_err(|_| "load")?;
+    let tx = terminal.next_transaction(&Soft).map_err(|_| "no transaction key")?;
+    ensure(tx.ksn.counter() == 1, "first counter")?;
+    let pin_key = tx
+        .key
+        .working_key(&Soft, &tx.ksn, aes::KeyUsage::PinEncryption, aes::KeyType::Aes128)
+        .map_err(|_| "PIN key")?;
+    ensure(pin_key.as_bytes() == AES_PIN_KEY1, "AES PIN key differs from X9.24-3")?;
+    let key = pin_key.to_key().ok_or("PIN key type")?;
+    let pan = Pan::new(b"4111111111111111").map_err(|_| "PAN")?;
+    let pin = Pin::new(b"1234").map_err(|_| "PIN")?;
+    let random = hex::<8>("2F69ADDE2E9E7ACE");
+    let block = pin::encrypt_with_random(Format::Iso4, &key, &pin, Some(&pan), &random)
+        .map_err(|_| "format 4 PIN block")?;
+    ensure(block.as_bytes() == &AES_PINBLOCK1[..], "format 4 PIN block differs from X9.24-3")?;
+    hprintln!("aes dukpt: KSN counter 1, PIN key and format 4 PIN block {:02X?} as X9.24-3", AES_PINBLOCK1);
+    Ok(())
+}
+
 /// Bytes of stack never written since reset (cortex-m-rt `paint-stack` fills it with 0xCCCCCCCC).
 fn stack_unused() -> usize {
     unsafe extern "C" {
@@ -175,7 +248,13 @@ fn stack_size() -> usize {
 #[entry]
 fn main() -> ! {
     hprintln!("payproto bare-metal check on a Cortex-M4F, no allocator");
-    let steps: [Step; 3] = [("tlv", tlv_step), ("dukpt", dukpt_step), ("iso8583", iso8583_step)];
+    let steps: [Step; 5] = [
+        ("tlv", tlv_step),
+        ("dukpt", dukpt_step),
+        ("iso8583", iso8583_step),
+        ("sign-on", sign_on_step),
+        ("aes-dukpt", aes_dukpt_step),
+    ];
     let mut failed = 0;
     for (name, step) in steps {
         if let Err(what) = step() {
