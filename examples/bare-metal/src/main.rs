@@ -22,7 +22,9 @@
 #![no_std]
 #![no_main]
 
-use cortex_m_rt::entry;
+use core::sync::atomic::{AtomicU32, Ordering};
+use cortex_m::peripheral::{SYST, syst::SystClkSource};
+use cortex_m_rt::{entry, exception};
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
@@ -218,6 +220,25 @@ fn aes_dukpt_step() -> Check {
     Ok(())
 }
 
+/// SysTick wraps since it was started (its 24-bit counter runs from `0xFF_FFFF` down to 0).
+static SYSTICK_WRAPS: AtomicU32 = AtomicU32::new(0);
+
+#[exception]
+fn SysTick() {
+    SYSTICK_WRAPS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Core clock ticks since SysTick was started (wraps counted by the exception).
+fn ticks() -> u64 {
+    loop {
+        let wraps = SYSTICK_WRAPS.load(Ordering::Relaxed);
+        let current = SYST::get_current();
+        if SYSTICK_WRAPS.load(Ordering::Relaxed) == wraps {
+            return (u64::from(wraps) << 24) + u64::from(0x00FF_FFFF - current);
+        }
+    }
+}
+
 /// Bytes of stack never written since reset (cortex-m-rt `paint-stack` fills it with 0xCCCCCCCC).
 fn stack_unused() -> usize {
     unsafe extern "C" {
@@ -248,6 +269,22 @@ fn stack_size() -> usize {
 #[entry]
 fn main() -> ! {
     hprintln!("payproto bare-metal check on a Cortex-M4F, no allocator");
+    if let Some(mut p) = cortex_m::Peripherals::take() {
+        p.SYST.set_clock_source(SystClkSource::Core);
+        p.SYST.set_reload(0x00FF_FFFF);
+        p.SYST.clear_current();
+        p.SYST.enable_interrupt();
+        p.SYST.enable_counter();
+    }
+    // The counter reads 0 until its first reload.
+    cortex_m::asm::delay(100);
+    // Calibration: `asm::delay(4_000_000)` runs 2,000,001 iterations of `subs; bne`, i.e. 4,000,002
+    // instructions. Under `qemu -icount shift=0` virtual time advances by instructions, so SysTick
+    // ticks convert to instruction counts by this ratio (without -icount the figures are host time).
+    let t0 = ticks();
+    cortex_m::asm::delay(4_000_000);
+    let calibration = (ticks() - t0).max(1);
+    let instructions = |t: u64| t * 4_000_002 / calibration;
     let steps: [Step; 5] = [
         ("tlv", tlv_step),
         ("dukpt", dukpt_step),
@@ -257,7 +294,10 @@ fn main() -> ! {
     ];
     let mut failed = 0;
     for (name, step) in steps {
-        if let Err(what) = step() {
+        let start = ticks();
+        let r = step();
+        hprintln!("  {}: {} instructions", name, instructions(ticks() - start));
+        if let Err(what) = r {
             hprintln!("FAIL {}: {}", name, what);
             failed += 1;
         }
