@@ -3,8 +3,31 @@
 //! [`SimCard`] answers SELECT (PSE, PPSE, ADFs, next occurrence), READ RECORD, GET PROCESSING
 //! OPTIONS, GET DATA, GENERATE AC, INTERNAL AUTHENTICATE, VERIFY, GET CHALLENGE and EXTERNAL
 //! AUTHENTICATE from a [`Profile`] of borrowed byte strings (no heap), with injectable status-word
-//! faults. Its cryptograms are **not** cryptography: GENERATE AC returns a fixed 8-byte pattern
-//! mixed with the ATC, since this crate's crypto dependency is not used here.
+//! faults. A profile is one of two kinds:
+//!
+//! - **Replay** (`personal: None`; the `visa`, `mastercard` and `upi` profiles of public card
+//!   traces): the card data is replayed, and the cryptograms are **not** cryptography — GENERATE
+//!   AC returns a fixed 8-byte pattern mixed with the ATC, INTERNAL AUTHENTICATE a fixed answer,
+//!   VERIFY always `9000`.
+//! - **Personalised** (`personal: Some(&Personalisation)`; the `demo-*` profiles of
+//!   [`profiles`], data generated into [`pki`] by `emv/tests/gen/sim_pki.py`): a card with real
+//!   cryptography — ARQC/TC/AAC with [`payproto_crypto::emv`] (Visa CVN 10, Mastercard CVN 16),
+//!   DDA and CDA signatures with its ICC private key (EMV 4.4 Book 2 §6.5–6.6, through
+//!   [`payproto_crypto::rsa::private_op_vartime`]), plaintext and enciphered offline PIN with a
+//!   try counter, EXTERNAL AUTHENTICATE (ARPC method 1), issuer script commands, card action
+//!   analysis, an ATC, a last online ATC register and velocity limits. The card-side rules and
+//!   choices are listed in the [`personal`] module docs (CVR bits, IAD layouts, status
+//!   words); [`profiles`] lists each card's PAN, PIN, keys and expected path.
+//!
+//! **How to use:** `SimCard::new(profiles::by_name("demo-online").unwrap())` (or
+//! `profiles::DEMO_ONLINE`); the test CA key is [`pki::CA_RID`], [`pki::CA_INDEX`],
+//! [`pki::CA_MODULUS`], [`pki::CA_EXPONENT`] and [`pki::CA_CHECKSUM`] (also
+//! `emv/tests/vectors/sim_pki.txt`) for a [`crate::kernel::oda::CapkStore`].
+//! [`SimCard::reset`] is a power cycle that keeps the card's counters.
+//!
+//! All personalisation data is `const` (no heap, no run-time generation), so the card builds for
+//! bare-metal targets; its RSA private operation is variable-time and meant for the synthetic
+//! test keys only.
 //!
 //! [`Replay`] is the APDU-replay harness: an ordered list of (C-APDU, R-APDU) pairs; each command
 //! the kernel sends must equal the next expected one exactly, or the transport fails with
@@ -18,7 +41,7 @@ pub mod profiles;
 pub mod pki;
 
 #[path = "sim_personal.rs"]
-mod personal;
+pub mod personal;
 
 pub use personal::Personalisation;
 
