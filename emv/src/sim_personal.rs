@@ -88,6 +88,25 @@ pub struct Personalisation<'a> {
     pub decline_first: bool,
     /// The card answers AAC to the second GENERATE AC.
     pub decline_second: bool,
+    /// The RSA private operation the card signs (DDA, CDA) and deciphers (enciphered PIN) with:
+    /// [`rsa_private_op`] (the variable-time `payproto-crypto` operation), or, where run-time RSA
+    /// is not wanted (a board), a function answering from precomputed values.
+    pub private_op: PrivateOp,
+}
+
+/// An RSA private operation: `(modulus, private exponent, input, out)` → the output length
+/// (the modulus length), or `None` on failure.
+pub type PrivateOp = fn(&[u8], &[u8], &[u8], &mut [u8]) -> Option<usize>;
+
+/// The default [`PrivateOp`]: [`payproto_crypto::rsa::private_op_vartime`] — variable-time,
+/// for the synthetic test keys of simulated cards only.
+pub fn rsa_private_op(
+    modulus: &[u8],
+    private_exponent: &[u8],
+    input: &[u8],
+    out: &mut [u8],
+) -> Option<usize> {
+    rsa::private_op_vartime(modulus, private_exponent, input, out).ok()
 }
 
 impl core::fmt::Debug for Personalisation<'_> {
@@ -660,7 +679,7 @@ impl<'a> SimCard<'a> {
         let (hash, trailer) = tail.split_at_mut_checked(20)?;
         hash.copy_from_slice(&h.finalize());
         *trailer.first_mut()? = 0xBC;
-        rsa::private_op_vartime(p.icc_modulus, p.icc_private_exponent, m.get(..n)?, sig).ok()
+        (p.private_op)(p.icc_modulus, p.icc_private_exponent, m.get(..n)?, sig)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -759,8 +778,7 @@ impl<'a> SimCard<'a> {
             if cmd.data.len() != p.icc_modulus.len() {
                 return out.sw(0x6700);
             }
-            let Ok(n) = rsa::private_op_vartime(p.icc_modulus, p.icc_private_exponent, cmd.data, &mut plain)
-            else {
+            let Some(n) = (p.private_op)(p.icc_modulus, p.icc_private_exponent, cmd.data, &mut plain) else {
                 return out.sw(0x6A80);
             };
             let m = plain.get(..n).unwrap_or(&[]);

@@ -169,6 +169,7 @@ const fn visa_like(
         velocity: Some(velocity),
         decline_first: false,
         decline_second: false,
+        private_op: super::personal::rsa_private_op,
     }
 }
 
@@ -298,6 +299,7 @@ const DEMO_CDA_P: Personalisation<'static> = Personalisation {
     velocity: None,
     decline_first: false,
     decline_second: false,
+    private_op: super::personal::rsa_private_op,
 };
 const DEMO_CDA_APPS: &[SimApp<'static>] =
     &[personalised(pki::MC_AID, pki::DEMO_CDA_FCI, pki::DEMO_CDA_GPO, pki::DEMO_CDA_RECORDS)];
