@@ -786,3 +786,32 @@ fn random_commands_never_break_a_personalised_card() {
         }
     }
 }
+
+/// A profile set to decline at the second GENERATE AC answers AAC to a TC request even after a
+/// good ARPC (CVR b1: AAC in 2nd, ARQC in 1st = 0x20); injected faults still apply.
+#[test]
+fn decline_at_second_generate_ac_and_fault_injection() {
+    use payproto_emv::sim::{Fault, Personalisation};
+    let base = *profiles::DEMO_ONLINE.personal.unwrap();
+    let p: &'static Personalisation<'static> =
+        Box::leak(Box::new(Personalisation { decline_second: true, ..base }));
+    let c1 = find("sim_pyemv.txt", "name", "online-arqc");
+    let c2 = find("sim_pyemv.txt", "name", "online-tc2");
+    let mut s = start(Profile { personal: Some(p), ..profiles::DEMO_ONLINE });
+    let (resp, _) = gen_ac(&mut s.card, 0x80, &cdol1(&c1));
+    let (cid, atc, ac, iad) = parse_ac(&resp);
+    check_ac(&c1, cid, &atc, &ac, &iad);
+    assert_eq!(x(&mut s.card, &apdu(0, 0x82, 0, 0, &issuer_auth_data(&c1), false)).1, 0x9000);
+    let (resp, _) = gen_ac(&mut s.card, 0x40, &cdol2(&c2, b"00"));
+    let (cid, _, _, iad) = parse_ac(&resp);
+    assert_eq!(cid, 0x00);
+    assert_eq!(iad, visa_iad(&hex("03200000")));
+    assert_eq!(s.card.last_online_atc(), 0x000E);
+
+    let faults: &'static [Fault] = Box::leak(Box::new([Fault { ins: 0xAE, nth: 0, sw: 0x6581 }]));
+    let mut s = start(Profile { faults, ..profiles::DEMO_ONLINE });
+    assert_eq!(gen_ac(&mut s.card, 0x80, &cdol1(&c1)).1, 0x6581);
+    let (resp, sw) = gen_ac(&mut s.card, 0x80, &cdol1(&c1));
+    assert_eq!(sw, 0x9000);
+    assert_eq!(parse_ac(&resp).2, hx(&c1, "ac"));
+}
