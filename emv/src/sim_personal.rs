@@ -553,19 +553,15 @@ impl<'a> SimCard<'a> {
             return out.sw(0x6F00);
         };
         // Card action analysis (module docs).
+        if second && requested == ARQC {
+            return out.sw(0x6A86);
+        }
         let decided = if second {
-            let arc = dol_field(dol, d, 0x8A).unwrap_or(&[]);
-            let decided = if p.decline_second || (requested == TC && self.tx.ext_auth == Some(false)) {
+            if p.decline_second || (requested == TC && self.tx.ext_auth == Some(false)) {
                 AAC
-            } else if requested == ARQC {
-                return out.sw(0x6A86);
             } else {
                 requested
-            };
-            if decided == TC && arc != b"Y3" && arc != b"Z3" && self.tx.ext_auth != Some(false) {
-                self.nvm.last_online_atc = self.atc;
             }
-            decided
         } else if p.decline_first || self.nvm.app_blocked {
             AAC
         } else if requested == TC && (self.velocity_exceeded() || self.nvm.pin_tries == 0) {
@@ -610,6 +606,11 @@ impl<'a> SimCard<'a> {
         let cid = decided;
         if second {
             self.tx.second_done = true;
+            // Online approval: a TC after an ARQC, unless the terminal could not go online.
+            let arc = dol_field(dol, d, 0x8A).unwrap_or(&[]);
+            if decided == TC && arc != b"Y3" && arc != b"Z3" && self.tx.ext_auth != Some(false) {
+                self.nvm.last_online_atc = self.atc;
+            }
         } else {
             self.tx.first = Some((decided, ac));
             let Some(n) = store(&mut self.tx.cdol1, d) else { return out.sw(0x6700) };

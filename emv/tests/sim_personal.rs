@@ -815,3 +815,18 @@ fn decline_at_second_generate_ac_and_fault_injection() {
     assert_eq!(sw, 0x9000);
     assert_eq!(parse_ac(&resp).2, hx(&c1, "ac"));
 }
+
+/// Unable to go online (ARC `Y3`, Book 4 Annex A6): the TC of the second GENERATE AC is an
+/// offline approval and leaves the last online ATC register alone; an ARQC request in the second
+/// GENERATE AC is refused.
+#[test]
+fn unable_to_go_online_keeps_last_online_atc() {
+    let c1 = find("sim_pyemv.txt", "name", "online-arqc");
+    let c2 = find("sim_pyemv.txt", "name", "online-tc2");
+    let mut s = start(profiles::DEMO_ONLINE);
+    gen_ac(&mut s.card, 0x80, &cdol1(&c1));
+    assert_eq!(gen_ac(&mut s.card, 0x80, &cdol2(&c2, b"Y3")).1, 0x6A86);
+    let (resp, sw) = gen_ac(&mut s.card, 0x40, &cdol2(&c2, b"Y3"));
+    assert_eq!((sw, parse_ac(&resp).0), (0x9000, 0x40));
+    assert_eq!(get_data(&mut s.card, 0x9F13), (hex("000E"), 0x9000));
+}
