@@ -593,6 +593,12 @@ impl<'a> SimT0<'a> {
     }
 
     fn put(&mut self, b: &[u8]) -> Result<(), Error> {
+        if self.qhead >= self.qlen {
+            // Everything queued was read: start again at the front (long answers in a row
+            // would otherwise run past the end of the queue).
+            self.qhead = 0;
+            self.qlen = 0;
+        }
         let end = self.qlen.checked_add(b.len()).ok_or(Error::new(ErrorKind::Full, 0))?;
         self.queue.get_mut(self.qlen..end).ok_or(Error::new(ErrorKind::Full, 0))?.copy_from_slice(b);
         self.qlen = end;

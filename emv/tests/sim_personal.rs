@@ -830,3 +830,65 @@ fn unable_to_go_online_keeps_last_online_atc() {
     assert_eq!((sw, parse_ac(&resp).0), (0x9000, 0x40));
     assert_eq!(get_data(&mut s.card, 0x9F13), (hex("000E"), 0x9000));
 }
+
+/// The same CDA transaction over the T=0 and T=1 links (255-byte records, a 165-byte signed
+/// GENERATE AC answer: GET RESPONSE on T=0, chaining with small blocks on T=1) gives the same
+/// R-APDUs as the card itself, and the CDA signature verifies.
+#[test]
+fn cda_card_over_t0_and_t1_links() {
+    use payproto_emv::link::{T0Link, T1Link};
+    use payproto_emv::sim::{SimT0, SimT1};
+    let c1 = find("sim_pyemv.txt", "name", "cda-arqc");
+    let d1 = cdol1(&c1);
+    let script: Vec<Vec<u8>> = vec![
+        apdu(0, 0xA4, 4, 0, pki::MC_AID, true),
+        apdu(0x80, 0xA8, 0, 0, &hex("83020840"), true),
+        apdu(0, 0xB2, 1, 0x1C, &[], true),
+        apdu(0, 0xB2, 4, 0x1C, &[], true),
+        apdu(0, 0x88, 0, 0, &hex("01020304"), true),
+        apdu(0x80, 0xAE, 0x90, 0, &d1, true),
+    ];
+    let mut direct = SimCard::new(profiles::DEMO_CDA);
+    let want: Vec<Vec<u8>> = script
+        .iter()
+        .map(|c| {
+            let mut r = [0u8; 300];
+            let n = direct.transmit(c, &mut r).unwrap();
+            r[..n].to_vec()
+        })
+        .collect();
+    let mut t0 = T0Link::new(SimT0::new(SimCard::new(profiles::DEMO_CDA)));
+    let mut t1 = T1Link::new(SimT1::new(SimCard::new(profiles::DEMO_CDA), 32), 16, 254);
+    t1.negotiate_ifsd().unwrap();
+    for (i, c) in script.iter().enumerate() {
+        let mut r = [0u8; 300];
+        // T=0: case 2 with a wrong Le gets 6Cxx (send again with Le = xx); case 4 gets 61xx
+        // (GET RESPONSE fetches the data).
+        let mut n = t0.transmit(c, &mut r).unwrap();
+        if n == 2 && r[0] == 0x6C {
+            let mut again = c.clone();
+            *again.last_mut().unwrap() = r[1];
+            n = t0.transmit(&again, &mut r).unwrap();
+        }
+        if n == 2 && r[0] == 0x61 {
+            let le = r[1];
+            n = t0.transmit(&[0, 0xC0, 0, 0, le], &mut r).unwrap();
+        }
+        assert_eq!(r[..n], want[i][..], "T=0, command {i}");
+        let n = t1.transmit(c, &mut r).unwrap();
+        assert_eq!(r[..n], want[i][..], "T=1, command {i}");
+    }
+    // The signatures are card-specific but deterministic (same ICC dynamic number sequence); the
+    // GENERATE AC answer verifies with the recovered key.
+    let s = start(profiles::DEMO_CDA);
+    let icc = s.icc_key("demo-cda");
+    let last = want.last().unwrap();
+    assert_eq!(&last[last.len() - 2..], &[0x90, 0x00]);
+    let body = value(&last[..last.len() - 2], 0x77);
+    let un: [u8; 4] = hx(&c1, "un").try_into().unwrap();
+    let r = oda::verify_cda(&icc, &un, &body, &hex("0840"), &d1).unwrap();
+    assert_eq!(r.cid, 0x80);
+    // INTERNAL AUTHENTICATE came first: the CVR says "DDA returned" (b2 0x80) besides CDA (0x40).
+    assert_eq!(value(&body, 0x9F10), mc_iad(&hex("A0C000000000")));
+    assert_eq!(want[3].len(), 257, "the ICC certificate record: 255 bytes + SW");
+}
