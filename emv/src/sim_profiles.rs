@@ -25,7 +25,7 @@
 //!   IAC-Default `FC00FCF800`; static data to be authenticated = the record SFI 2 record 1 and
 //!   the AIP (`9F4A` = `82`). AFL: SFI 1 rec 1, SFI 2 rec 1 (signed), SFI 3 recs 1–4
 //!   (certificates).
-//! - **Keys**: the issuer master keys (AC) are `pki::VISA_IMK` / `pki::MC_IMK` (synthetic;
+//! - **Keys**: the issuer master keys (AC) are [`super::pki::VISA_IMK`] / [`super::pki::MC_IMK`] (synthetic;
 //!   also in the vector file); ICC master keys by option A from PAN and PSN.
 //!
 //! | Profile | PAN | AIP | CVM list | PIN (tries) | ATC / 9F13 | 9F14/9F23 | Expected path |

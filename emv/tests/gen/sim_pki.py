@@ -227,10 +227,10 @@ lines = [
     "pub const CA_EXPONENT: &[u8] = b\"\\x03\";",
     "/// SHA-1(RID ‖ index ‖ modulus ‖ exponent) (Book 2 Annex B.2).",
     f"pub const CA_CHECKSUM: [u8; 20] = *{rb(ca_checksum)};",
-    "/// Issuer master key (AC) of the Visa-like issuer 476173 (synthetic).",
-    f"pub(crate) const VISA_IMK: [u8; 16] = *{rb(ISSUERS['visa']['imk'])};",
-    "/// Issuer master key (AC) of the Mastercard-like issuer 541333 (synthetic).",
-    f"pub(crate) const MC_IMK: [u8; 16] = *{rb(ISSUERS['mc']['imk'])};",
+    "/// Issuer master key (AC) of the Visa-like issuer 476173 (synthetic; for a simulated issuer host).",
+    f"pub const VISA_IMK: [u8; 16] = *{rb(ISSUERS['visa']['imk'])};",
+    "/// Issuer master key (AC) of the Mastercard-like issuer 541333 (synthetic; for a simulated issuer host).",
+    f"pub const MC_IMK: [u8; 16] = *{rb(ISSUERS['mc']['imk'])};",
     "/// The Visa-like application (test RID).",
     f"pub const VISA_AID: &[u8] = {rb(AIDS['visa'])};",
     "/// The Mastercard-like application (test RID).",
@@ -240,18 +240,23 @@ for c in out_cards:
     p = ident(c["name"])
     lines += [
         "",
-        f"/// `{c['name']}`: PAN {c['pan']}.",
-        f"pub(crate) const {p}_PAN: &[u8] = b\"{c['pan']}\";",
-        f"pub(crate) const {p}_FCI: &[u8] = {rb(c['fci'])};",
-        f"pub(crate) const {p}_GPO: &[u8] = {rb(c['gpo'])};",
-        f"pub(crate) const {p}_RECORDS: &[SimRecord<'static>] = &[",
+        f"/// `{c['name']}`: the PAN (ASCII digits).",
+        f"pub const {p}_PAN: &[u8] = b\"{c['pan']}\";",
+        f"/// `{c['name']}`: the SELECT response (FCI).",
+        f"pub const {p}_FCI: &[u8] = {rb(c['fci'])};",
+        f"/// `{c['name']}`: the GET PROCESSING OPTIONS response data.",
+        f"pub const {p}_GPO: &[u8] = {rb(c['gpo'])};",
+        f"/// `{c['name']}`: the records (SFI, record number, `70` template).",
+        f"pub const {p}_RECORDS: &[SimRecord<'static>] = &[",
     ]
     for sfi, rec, data in c["records"]:
         lines.append(f"    ({sfi}, {rec}, {rb(data)}),")
     lines += [
         "];",
-        f"pub(crate) const {p}_ICC_MODULUS: &[u8] = {rb(c['ic_mod'])};",
-        f"pub(crate) const {p}_ICC_PRIVATE_EXPONENT: &[u8] = {rb(c['ic_d'])};",
+        f"/// `{c['name']}`: the ICC public key modulus (1024 bits, e = 3).",
+        f"pub const {p}_ICC_MODULUS: &[u8] = {rb(c['ic_mod'])};",
+        f"/// `{c['name']}`: the ICC private exponent (synthetic test key).",
+        f"pub const {p}_ICC_PRIVATE_EXPONENT: &[u8] = {rb(c['ic_d'])};",
     ]
 with open(os.path.join(HERE, "..", "..", "src", "sim_pki.rs"), "w") as f:
     f.write("\n".join(lines) + "\n")
