@@ -31,6 +31,8 @@
 //!   ICC Dynamic Data = 08 ‖ ICC Dynamic Number ‖ CID ‖ AC ‖ Transaction Data Hash Code over
 //!   PDOL data ‖ CDOL1 data [‖ CDOL2 data] ‖ the response objects but `9F4B`); AAC answers are
 //!   not signed. Without CDA support the bit is ignored.
+//! - **GET PROCESSING OPTIONS** starts a transaction (ATC + 1) once per SELECT of the
+//!   application (again: `6985`); PDOL data of the wrong length: `6700`.
 //! - **ICC Dynamic Number** and **GET CHALLENGE**: the first 8 bytes of SHA-1 over a label, the
 //!   PAN, the ATC and a per-card counter (deterministic, different every time).
 //! - **VERIFY:** P2 `80` takes the 8-byte plaintext PIN block `2N PP.. FF`; P2 `88` the PIN block
@@ -367,6 +369,10 @@ impl<'a> SimCard<'a> {
 
     fn gpo(&mut self, cmd: &Command<'_>, out: &mut Out<'_>) -> Result<(), Error> {
         let Some(app) = self.app().copied() else { return out.sw(0x6985) };
+        if self.tx.gpo {
+            // One GPO per application selection (a new transaction starts with SELECT).
+            return out.sw(0x6985);
+        }
         let [tag, len, value @ ..] = cmd.data else { return out.sw(0x6700) };
         let pdol = Tag::from_u32(0x9F38)
             .and_then(|t| payproto_tlv::find(app.fci, Config::EMV, t).ok().flatten())

@@ -639,6 +639,10 @@ fn gpo_rules_and_atc_per_gpo() {
     assert_eq!(x(&mut card, &apdu(0x80, 0xA8, 0, 0, &[0x83, 0], true)).1, 0x6700);
     assert_eq!(card.atc(), 0x40);
     assert_eq!(x(&mut card, &apdu(0x80, 0xA8, 0, 0, &hex("83020840"), true)).1, 0x9000);
+    // One GPO per selection; the next transaction selects again.
+    assert_eq!(x(&mut card, &apdu(0x80, 0xA8, 0, 0, &hex("83020840"), true)).1, 0x6985);
+    assert_eq!(card.atc(), 0x41);
+    x(&mut card, &apdu(0, 0xA4, 4, 0, pki::MC_AID, true));
     assert_eq!(x(&mut card, &apdu(0x80, 0xA8, 0, 0, &hex("83020840"), true)).1, 0x9000);
     assert_eq!(card.atc(), 0x42);
     // GENERATE AC without GPO in this session.
