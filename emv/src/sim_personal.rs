@@ -40,16 +40,21 @@
 //!   the challenge is used once). A wrong PIN answers `63Cx` (x = tries left, `63C0` on the last
 //!   one), a blocked PIN `6983`, a malformed block or a challenge mismatch `6A80` (no try
 //!   counted), P2 `88` without a GET CHALLENGE `6985`.
-//! - **EXTERNAL AUTHENTICATE:** `91` = ARPC (8) ‖ ARC (2), ARPC method 1 with the key
-//!   [`payproto_crypto::emv::generate_arpc`] uses for the CVN; only after an ARQC and once per
-//!   transaction (again: `6985`).
+//! - **EXTERNAL AUTHENTICATE:** the ARPC method and key of the CVN as
+//!   [`payproto_crypto::emv::generate_arpc`] has them: method 1 (CVN 10, Mastercard CVN 16),
+//!   `91` = ARPC (8) ‖ ARC (2); method 2 (CVN 18/22), `91` = ARPC (4) ‖ CSU (4) ‖ proprietary
+//!   data (0–8; the CSU is checked, not acted on). Only after an ARQC and once per transaction
+//!   (again: `6985`); a wrong ARPC `6300`.
+//! - **Other CVNs:** a [`Personalisation`] may name Visa CVN 18 or 22 (option B master key,
+//!   common session key, whole IAD in the cryptogram; IAD `06 DKI 12|16 03 CVR`); the demo
+//!   profiles use CVN 10 and Mastercard CVN 16.
 //! - **Issuer scripts** (only after a GENERATE AC in the same transaction, else `6985`; secure
 //!   messaging MACs are accepted unchecked): APPLICATION BLOCK `841E`, APPLICATION UNBLOCK
 //!   `8418`, CARD BLOCK `8416`, PIN CHANGE/UNBLOCK `8424` with P2 `00` (unblock: resets the try
 //!   counter; P2 `01`/`02` PIN change answers `6A86`), PUT DATA `04DA`/`84DA` for `9F14`/`9F23`
 //!   (other tags `6A88`).
 
-use payproto_crypto::emv::{self as emvc, ArpcInput, Card, CryptogramData, Cvn};
+use payproto_crypto::emv::{self as emvc, ArpcInput, ArpcMethod, Card, CryptogramData, Cvn};
 use payproto_crypto::{Algorithm, Key, rsa};
 use payproto_tlv::{Config, Dol, Tag};
 use sha1::{Digest, Sha1};
@@ -823,10 +828,24 @@ impl<'a> SimCard<'a> {
         if self.tx.ext_auth.is_some() || self.tx.second_done {
             return out.sw(0x6985);
         }
-        let [arpc @ .., a, b] = cmd.data else { return out.sw(0x6700) };
-        if arpc.len() != 8 {
-            return out.sw(0x6700);
-        }
+        // Method 1: ARPC (8) ‖ ARC (2); method 2: ARPC (4) ‖ CSU (4) ‖ proprietary data (0–8).
+        let (arpc, input) = match p.cvn.arpc_method() {
+            ArpcMethod::Method1 => {
+                let [arpc @ .., a, b] = cmd.data else { return out.sw(0x6700) };
+                if arpc.len() != 8 {
+                    return out.sw(0x6700);
+                }
+                (arpc, ArpcInput::Method1 { arc: [*a, *b] })
+            }
+            ArpcMethod::Method2 => {
+                let Some((arpc, rest)) = cmd.data.split_at_checked(4) else { return out.sw(0x6700) };
+                let Some((csu, proprietary)) = rest.split_first_chunk::<4>() else { return out.sw(0x6700) };
+                if proprietary.len() > 8 {
+                    return out.sw(0x6700);
+                }
+                (arpc, ArpcInput::Method2 { csu: *csu, proprietary })
+            }
+        };
         let card = Card { pan: p.pan, psn: p.psn };
         let un =
             arr::<4>(record_value(self.records(), 0x8C).and_then(|dol| {
@@ -834,15 +853,7 @@ impl<'a> SimCard<'a> {
             }))
             .unwrap_or([0; 4]);
         let expected = Key::new(Algorithm::Tdes2, &p.imk).and_then(|imk| {
-            emvc::generate_arpc(
-                &imk,
-                p.cvn,
-                &card,
-                self.atc.to_be_bytes(),
-                un,
-                &arqc,
-                ArpcInput::Method1 { arc: [*a, *b] },
-            )
+            emvc::generate_arpc(&imk, p.cvn, &card, self.atc.to_be_bytes(), un, &arqc, input)
         });
         let ok = expected.is_ok_and(|t| t.verify(arpc).is_ok());
         self.tx.ext_auth = Some(ok);

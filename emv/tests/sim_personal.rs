@@ -231,8 +231,11 @@ fn check_ac(c: &Rec, cid: u8, atc: &[u8], ac: &[u8], iad: &[u8]) {
     let card = find("sim_pki.txt", "profile", &c["profile"]);
     let _ = cid;
     assert_eq!(atc, hx(c, "atc"), "{}: ATC", c["name"]);
-    let cvn = if c["cvn"] == "visa10" { Cvn::Visa10 } else { Cvn::Mastercard16 };
-    let want_iad = if cvn == Cvn::Visa10 { visa_iad(&hx(c, "cvr")) } else { mc_iad(&hx(c, "cvr")) };
+    let (cvn, want_iad) = match c["cvn"].as_str() {
+        "visa10" => (Cvn::Visa10, visa_iad(&hx(c, "cvr"))),
+        "visa18" => (Cvn::Visa18, [hex("060112"), hx(c, "cvr")].concat()),
+        _ => (Cvn::Mastercard16, mc_iad(&hx(c, "cvr"))),
+    };
     assert_eq!(iad, want_iad, "{}: IAD/CVR", c["name"]);
     assert_eq!(ac, hx(c, "ac"), "{}: cryptogram differs from pyemv", c["name"]);
     let imk = Key::new(Algorithm::Tdes2, &hx(&card, "imk")).unwrap();
@@ -895,4 +898,34 @@ fn cda_card_over_t0_and_t1_links() {
     // INTERNAL AUTHENTICATE came first: the CVR says "DDA returned" (b2 0x80) besides CDA (0x40).
     assert_eq!(value(&body, 0x9F10), mc_iad(&hex("A0C000000000")));
     assert_eq!(want[3].len(), 257, "the ICC certificate record: 255 bytes + SW");
+}
+
+/// A card personalised for Visa CVN 18 (option B master key, common session key, whole IAD in
+/// the cryptogram, ARPC method 2 with a CSU) against pyemv's `VisaCVN18`.
+#[test]
+fn cvn18_card_arqc_and_arpc_method_2_match_pyemv() {
+    use payproto_emv::sim::Personalisation;
+    let base = *profiles::DEMO_ONLINE.personal.unwrap();
+    let p: &'static Personalisation<'static> =
+        Box::leak(Box::new(Personalisation { cvn: Cvn::Visa18, ..base }));
+    let c = find("sim_pyemv.txt", "name", "cvn18-arqc");
+    let mut auth = hx(&c, "arpc");
+    auth.extend(hx(&c, "csu"));
+    for good in [true, false] {
+        let mut s = start(Profile { personal: Some(p), ..profiles::DEMO_ONLINE });
+        let (resp, _) = gen_ac(&mut s.card, 0x80, &cdol1(&c));
+        let (cid, atc, ac, iad) = parse_ac(&resp);
+        assert_eq!(cid, 0x80);
+        check_ac(&c, cid, &atc, &ac, &iad);
+        let mut data = auth.clone();
+        if !good {
+            data[3] ^= 0x01;
+        }
+        let sw = x(&mut s.card, &apdu(0, 0x82, 0, 0, &data, false)).1;
+        assert_eq!(sw, if good { 0x9000 } else { 0x6300 });
+    }
+    // ARPC method 2 needs at least ARPC ‖ CSU.
+    let mut s = start(Profile { personal: Some(p), ..profiles::DEMO_ONLINE });
+    gen_ac(&mut s.card, 0x80, &cdol1(&c));
+    assert_eq!(x(&mut s.card, &apdu(0, 0x82, 0, 0, &auth[..7], false)).1, 0x6700);
 }

@@ -44,6 +44,10 @@ CASES = [
      "0000006000", "0840", "261124", "00", "01020304", "7C00", "3030"),
     ("pin-arqc", "demo-pin", "visa10", "0011", "03A40000", "000000012345", "000000000000", "0840",
      "0000008000", "0840", "261124", "00", "99887766", "7C00", "3030"),
+    # demo-online's card data under Visa CVN 18 (a test Personalisation; IAD 06 01 12 ‖ CVR, whole IAD
+    # MACed, option B = A for a 16-digit PAN, common session key; ARPC method 2 with CSU 00000000).
+    ("cvn18-arqc", "demo-online", "visa18", "0011", "03A00000", "000000012345", "000000000000", "0840",
+     "0000008000", "0840", "261124", "00", "11223344", "7C00", "00000000"),
     ("cda-arqc", "demo-cda", "mc16", "0041", "A04000000000", "000000012345", "000000000000", "0840",
      "0000008000", "0840", "261124", "00", "1A2B3C4D", "7D00", "3030"),
     ("cda-tc2", "demo-cda", "mc16", "0041", "607000000000", "000000012345", "000000000000", "0840",
@@ -53,18 +57,23 @@ CASES = [
 print(f"# source: pyemv {importlib.metadata.version('pyemv')} (PyPI, MIT; cryptography "
       f"{importlib.metadata.version('cryptography')}) via emv/tests/gen/sim_pyemv.py: ARQC/TC/AAC and ARPC (method 1)")
 print("# of the personalised simulated cards (keys and PANs from sim_pki.txt); CVRs derived by hand from the")
-print("# documented card rules. ac = pyemv generate_ac; arpc = pyemv generate_arpc(ac, arc).")
+print("# documented card rules. ac = pyemv generate_ac; arpc = pyemv generate_arpc(ac, arc) (method 1) or")
+print("# generate_arpc(ac, atc, csu) (CVN 18, method 2).")
 for case, prof, kind, atc, cvr, *rest in CASES:
     aa, ao, cc, tvr, cur, date, tt, un, aip, arc = rest
     c = cards[prof]
     imk = bytes.fromhex(c["imk"])
-    cls = cvn.VisaCVN10 if kind == "visa10" else cvn.MasterCardCVN16
+    cls = {"visa10": cvn.VisaCVN10, "visa18": cvn.VisaCVN18, "mc16": cvn.MasterCardCVN16}[kind]
     card = cls(imk, imk, imk, c["pan"], c["psn"])
-    args = [bytes.fromhex(x) for x in (aa, ao, cc, tvr, cur, date, tt, un, aip, atc, cvr)]
+    last = "060112" + cvr if kind == "visa18" else cvr  # CVN 18 MACs the whole IAD
+    args = [bytes.fromhex(x) for x in (aa, ao, cc, tvr, cur, date, tt, un, aip, atc, last)]
     ac = card.generate_ac(*args)
     line = (f"name={case} profile={prof} cvn={kind} atc={atc} cvr={cvr} amount={aa} other={ao} country={cc} "
             f"tvr={tvr} currency={cur} date={date} type={tt} un={un} aip={aip} ac={ac.hex().upper()}")
-    if arc:
+    if arc and kind == "visa18":
+        arpc = card.generate_arpc(ac, bytes.fromhex(atc), bytes.fromhex(arc))
+        line += f" csu={arc} arpc={arpc.hex().upper()}"
+    elif arc:
         arpc = card.generate_arpc(ac, bytes.fromhex(arc))
         line += f" arc={arc} arpc={arpc.hex().upper()}"
     print(line)
