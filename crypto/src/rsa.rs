@@ -17,10 +17,18 @@
 //! - **Input:** must be exactly as long as the modulus (Book 2: the certificate length equals the
 //!   key length) and numerically smaller than it; an even or zero-leading modulus is malformed
 //!   key data ([`ErrorKind::OutOfRange`]).
+//!
+//! ## The private operation (simulators and test PKIs only)
+//!
+//! [`private_op_vartime`] computes `mᵈ mod n` for a **simulated card** (DDA/CDA signatures,
+//! enciphered-PIN decryption) with synthetic test keys. It is **variable-time** (the running time
+//! depends on the private exponent's bits) and has no blinding, no CRT and no fault checks: never
+//! use it with a production key, on any device an attacker can time or probe.
 
 use crate::error::{Error, ErrorKind, Result};
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U64, U2048};
+use crypto_bigint::{Odd, U2048};
+use zeroize::Zeroize;
 
 /// Longest modulus accepted, in bytes (1984 bits).
 pub const MAX_MODULUS_LEN: usize = 248;
@@ -52,14 +60,7 @@ pub fn exponent_value(exponent: &[u8]) -> Result<u32> {
     if v == 3 || v == 65_537 { Ok(v) } else { Err(Error::new(ErrorKind::Unsupported, "rsa exponent")) }
 }
 
-/// `out[..n.len()] = input^e mod n` (big-endian, left-padded to the modulus length). Returns the
-/// modulus length.
-///
-/// # Errors
-/// [`ErrorKind::InvalidLength`] for a modulus of 0 or more than 248 bytes, an input not of the
-/// modulus length, or a short `out`; [`ErrorKind::OutOfRange`] for an even modulus, a modulus with
-/// a leading zero byte, or an input not below the modulus; [`ErrorKind::Unsupported`] exponent.
-pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) -> Result<usize> {
+fn check_modulus_input(modulus: &[u8], input: &[u8]) -> Result<usize> {
     let len = modulus.len();
     if len == 0 || len > MAX_MODULUS_LEN {
         return Err(Error::at(ErrorKind::InvalidLength, "rsa modulus", len));
@@ -70,8 +71,12 @@ pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) 
     if input.len() != len {
         return Err(Error::at(ErrorKind::InvalidLength, "rsa input", input.len()));
     }
-    let dst = out.get_mut(..len).ok_or(Error::at(ErrorKind::InvalidLength, "rsa output", len))?;
-    let e = exponent_value(exponent)?;
+    Ok(len)
+}
+
+/// `input^exp mod modulus` into `dst` (of the modulus length), all big-endian.
+fn mod_pow_vartime(modulus: &[u8], input: &[u8], exp: &U2048, dst: &mut [u8]) -> Result<()> {
+    let len = modulus.len();
     let n = U2048::from_be_slice(&right_aligned(modulus, "rsa modulus")?);
     let s = U2048::from_be_slice(&right_aligned(input, "rsa input")?);
     if s.cmp_vartime(&n) != core::cmp::Ordering::Less {
@@ -79,7 +84,7 @@ pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) 
     }
     let n = Odd::new(n).into_option().ok_or(Error::new(ErrorKind::OutOfRange, "rsa modulus"))?;
     let params = FixedMontyParams::new_vartime(n);
-    let m = FixedMontyForm::new(&s, &params).pow_vartime(&U64::from_u32(e)).retrieve();
+    let m = FixedMontyForm::new(&s, &params).pow_vartime(exp).retrieve();
     let bytes = m.to_be_bytes();
     let tail = bytes
         .as_ref()
@@ -87,5 +92,57 @@ pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) 
         .and_then(|t| t.get(..len))
         .ok_or(Error::new(ErrorKind::InvalidLength, "rsa output"))?;
     dst.copy_from_slice(tail);
+    Ok(())
+}
+
+/// The RSA **private** operation for simulators and test PKIs: `out[..n.len()] = input^d mod n`
+/// (big-endian, left-padded to the modulus length). Returns the modulus length.
+///
+/// **Variable-time, not for production keys**: the exponentiation's running time depends on the
+/// private exponent, and there is no blinding, no CRT and no fault check. It exists so that a
+/// simulated EMV card can sign DDA/CDA data and decipher an enciphered PIN with the synthetic
+/// keys of its generated test PKI.
+///
+/// The private exponent may be at most as long as the modulus (leading zero bytes allowed) and
+/// must not be zero.
+///
+/// # Errors
+/// As [`public_op`] for the modulus, input and output; [`ErrorKind::InvalidLength`] for an empty
+/// or too long private exponent, [`ErrorKind::OutOfRange`] for a zero one.
+pub fn private_op_vartime(
+    modulus: &[u8],
+    private_exponent: &[u8],
+    input: &[u8],
+    out: &mut [u8],
+) -> Result<usize> {
+    let len = check_modulus_input(modulus, input)?;
+    if private_exponent.is_empty() || private_exponent.len() > len {
+        return Err(Error::at(ErrorKind::InvalidLength, "rsa private exponent", private_exponent.len()));
+    }
+    let dst = out.get_mut(..len).ok_or(Error::at(ErrorKind::InvalidLength, "rsa output", len))?;
+    let mut d_buf = right_aligned(private_exponent, "rsa private exponent")?;
+    let d = U2048::from_be_slice(&d_buf);
+    d_buf.zeroize();
+    if bool::from(d.is_zero()) {
+        return Err(Error::new(ErrorKind::OutOfRange, "rsa private exponent"));
+    }
+    let r = mod_pow_vartime(modulus, input, &d, dst);
+    let mut d = d;
+    d.zeroize();
+    r.map(|()| len)
+}
+
+/// `out[..n.len()] = input^e mod n` (big-endian, left-padded to the modulus length). Returns the
+/// modulus length.
+///
+/// # Errors
+/// [`ErrorKind::InvalidLength`] for a modulus of 0 or more than 248 bytes, an input not of the
+/// modulus length, or a short `out`; [`ErrorKind::OutOfRange`] for an even modulus, a modulus with
+/// a leading zero byte, or an input not below the modulus; [`ErrorKind::Unsupported`] exponent.
+pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) -> Result<usize> {
+    let len = check_modulus_input(modulus, input)?;
+    let dst = out.get_mut(..len).ok_or(Error::at(ErrorKind::InvalidLength, "rsa output", len))?;
+    let e = exponent_value(exponent)?;
+    mod_pow_vartime(modulus, input, &U2048::from_u32(e), dst)?;
     Ok(len)
 }

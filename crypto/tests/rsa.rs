@@ -155,3 +155,60 @@ fn input_checks() {
         assert_eq!(err(&n, bad_e, &x, &mut out), ErrorKind::Unsupported, "exponent {bad_e:02X?}");
     }
 }
+
+// ---- The private operation for simulators (`rsa::private_op_vartime`), against Python's
+// `pow(m, d, n)` in `emv/tests/gen/sim_pki.py` (`tests/vectors/rsa_private.txt`): a 1024-bit ICC
+// key and the 1984-bit CA key of the simulated cards' synthetic PKI.
+
+fn private_rec(name: &str) -> Record {
+    records("rsa_private.txt").into_iter().find(|r| s(r, "name") == name).unwrap()
+}
+
+#[test]
+fn private_op_matches_python_signature_and_public_op_recovers_it() {
+    for name in ["icc1024", "ca1984"] {
+        let r = private_rec(name);
+        let (n, d, e, m, sig) =
+            (hx(&r, "modulus"), hx(&r, "d"), hx(&r, "exponent"), hx(&r, "message"), hx(&r, "signature"));
+        let mut out = [0u8; 256];
+        let len = rsa::private_op_vartime(&n, &d, &m, &mut out).unwrap();
+        assert_eq!(len, n.len(), "{name}");
+        assert_eq!(out[..len], sig[..], "{name}: signature differs from Python's pow(m, d, n)");
+        // The public operation takes it back to the message (and the Book 2 frame holds).
+        assert_eq!(recover(&n, &e, &out[..len]), m, "{name}");
+        // Decryption direction: private(public(x)) = x.
+        let c = recover(&n, &e, &m);
+        let mut back = [0u8; 256];
+        rsa::private_op_vartime(&n, &d, &c, &mut back).unwrap();
+        assert_eq!(back[..len], m[..], "{name}");
+    }
+}
+
+#[test]
+fn private_op_input_checks() {
+    let r = private_rec("icc1024");
+    let (n, d, m) = (hx(&r, "modulus"), hx(&r, "d"), hx(&r, "message"));
+    let mut out = [0u8; 256];
+    let kind = |res: payproto_crypto::Result<usize>| res.unwrap_err().kind;
+    assert_eq!(kind(rsa::private_op_vartime(&n, &[], &m, &mut out)), ErrorKind::InvalidLength);
+    assert_eq!(kind(rsa::private_op_vartime(&n, &[0, 0], &m, &mut out)), ErrorKind::OutOfRange);
+    let long_d = [1u8; 129];
+    assert_eq!(kind(rsa::private_op_vartime(&n, &long_d, &m, &mut out)), ErrorKind::InvalidLength);
+    assert_eq!(kind(rsa::private_op_vartime(&n, &d, &m[1..], &mut out)), ErrorKind::InvalidLength);
+    assert_eq!(kind(rsa::private_op_vartime(&n, &d, &n, &mut out)), ErrorKind::OutOfRange);
+    assert_eq!(kind(rsa::private_op_vartime(&n, &d, &m, &mut out[..127])), ErrorKind::InvalidLength);
+    let mut even = n.clone();
+    *even.last_mut().unwrap() &= 0xFE;
+    let mut small = m.clone();
+    small[0] = 0;
+    assert_eq!(kind(rsa::private_op_vartime(&even, &d, &small, &mut out)), ErrorKind::OutOfRange);
+    // Leading zero bytes of the exponent change nothing.
+    let trimmed: Vec<u8> = d.iter().copied().skip_while(|b| *b == 0).collect();
+    let mut padded = vec![0u8; n.len() - trimmed.len()];
+    padded.extend_from_slice(&trimmed);
+    let mut a = [0u8; 256];
+    rsa::private_op_vartime(&n, &trimmed, &m, &mut a).unwrap();
+    rsa::private_op_vartime(&n, &padded, &m, &mut out).unwrap();
+    assert_eq!(a[..128], out[..128]);
+    assert_eq!(a[..128], hx(&r, "signature")[..]);
+}

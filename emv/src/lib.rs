@@ -30,7 +30,9 @@
 //! - [`track`] and [`qr`] — magnetic stripe tracks with the chip-fallback rule, EMV QR codes.
 //! - `sim` (feature `sim`) — a simulated contact card (APDU, T=0 and T=1 level, with injectable
 //!   status-word and link faults), ready-made profiles from public card traces
-//!   (`sim::profiles::{VISA, MASTERCARD, UPI}`), and the strict APDU replay transport.
+//!   (`sim::profiles::{VISA, MASTERCARD, UPI}`), personalised cards with real cryptography on a
+//!   generated test PKI (`sim::profiles::DEMO_*`, `sim::pki`), and the strict APDU replay
+//!   transport.
 //!
 //! PIN digits never pass through this crate: VERIFY takes a PIN block produced by the PIN entry
 //! device. `Debug` of the parsed views, commands and responses, the store, the kernel

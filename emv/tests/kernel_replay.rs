@@ -149,6 +149,7 @@ fn profile(apps: Vec<SimApp<'static>>) -> Profile<'static> {
         card_blocked: false,
         faults: &[],
         atc: 1,
+        personal: None,
     }
 }
 

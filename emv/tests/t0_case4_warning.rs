@@ -108,8 +108,16 @@ fn blocked_application_over_t0_keeps_its_fci() {
         SimApp { aid: h("A0000000032010"), fci: h("6F148407A0000000032010A5095004454C4543870102"), ..visa };
     let apps: &'static [SimApp<'static>] =
         Box::leak(vec![visa, SimApp { blocked: false, ..elec }].into_boxed_slice());
-    let profile =
-        Profile { pse: None, ppse: None, ddfs: &[], apps, card_blocked: false, faults: &[], atc: 1 };
+    let profile = Profile {
+        pse: None,
+        ppse: None,
+        ddfs: &[],
+        apps,
+        card_blocked: false,
+        faults: &[],
+        atc: 1,
+        personal: None,
+    };
     let mut link = T0Link::new(SimT0::new(SimCard::new(profile)));
     let aids = [TerminalAid { aid: h("A000000003"), partial: true }];
     let mut sel: Selection<'_, 4> = Selection::new(&aids, Method::AidList, false);

@@ -1,6 +1,9 @@
 //! payproto-emv: APDU and response parsers (FCI, directory, GPO, record, GENERATE AC, INTERNAL
 //! AUTHENTICATE, GET DATA), typed decoders (AFL, CVM list and results, IAD, track 2), DOL building,
-//! the TLV store, ATR and T=1 block parsing and the T=1 state machine, track 1/2, EMV QR.
+//! the TLV store, ATR and T=1 block parsing and the T=1 state machine, track 1/2, EMV QR, the
+//! simulated card (a replay profile, and a personalised one with every card behaviour except its
+//! RSA private operation: that one runs on `crypto-bigint`, whose reduction code keeps panic paths
+//! — see `emv2_checks` — so a stub stands in for it here).
 
 use core::fmt::Write as _;
 use payproto_emv::apdu::{
@@ -25,7 +28,7 @@ use payproto_emv::kernel::gpo::Gpo;
 use payproto_emv::kernel::read_records::ReadRecords;
 use payproto_emv::kernel::selection::{Method, Selection, TerminalAid};
 use payproto_emv::kernel::{Phase, ReadApplication, Step};
-use payproto_emv::sim::{SimCard, profiles};
+use payproto_emv::sim::{Personalisation, Profile, SimCard, profiles};
 
 use crate::Buf;
 
@@ -41,6 +44,19 @@ fn feed<P: Phase>(phase: &mut P, input: fn() -> &'static [u8], sink: fn(usize)) 
         step = phase.on_response(input(), &mut out);
     }
 }
+
+/// A stand-in for the RSA private operation (module docs).
+fn no_rsa(_modulus: &[u8], _d: &[u8], input: &[u8], out: &mut [u8]) -> Option<usize> {
+    let o = out.get_mut(..input.len())?;
+    o.copy_from_slice(input);
+    Some(core::hint::black_box(input.len()))
+}
+
+const PIN_CARD: Option<Personalisation<'static>> = match profiles::DEMO_CDA.personal {
+    Some(p) => Some(Personalisation { private_op: no_rsa, pin: b"4321", ..*p }),
+    None => None,
+};
+const PERSONALISED: Profile<'static> = Profile { personal: PIN_CARD.as_ref(), ..profiles::DEMO_CDA };
 
 /// The kernel phases, the T=0 helper and the simulator card: every card answer is untrusted.
 fn kernel(input: fn() -> &'static [u8], sink: fn(usize)) {
@@ -62,9 +78,12 @@ fn kernel(input: fn() -> &'static [u8], sink: fn(usize)) {
     let mut acc = [0u8; 512];
     sink(usize::from(T0Helper::new().feed(input(), &mut acc).is_ok()));
     sink(usize::from(parse_get_challenge(input()).is_ok()));
-    if let Some((_, profile)) = profiles::ALL.first() {
-        let mut card = SimCard::new(*profile);
-        let mut r = [0u8; 300];
+    let mut card = SimCard::new(profiles::VISA);
+    let mut r = [0u8; 300];
+    sink(card.transmit(input(), &mut r).unwrap_or(0));
+    // The personalised card: a sequence of untrusted commands reaches every state.
+    let mut card = SimCard::new(PERSONALISED);
+    for _ in 0..8 {
         sink(card.transmit(input(), &mut r).unwrap_or(0));
     }
     let mut t = T1::new(32, 254);

@@ -96,7 +96,9 @@ fn main() -> ExitCode {
         let reply: Option<Vec<u8>> = match payload.as_slice() {
             [0] => None, // power off
             [1] | [2] => {
-                card = SimCard::new(*profile); // power on / reset: a fresh card state
+                // Power on / reset: the card's transaction state goes, its counters (ATC, PIN tries,
+                // last online ATC, blocks) stay, as on a real card.
+                card.reset();
                 None
             }
             [4] => Some(ATR.to_vec()),
