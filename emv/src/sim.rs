@@ -44,6 +44,9 @@ pub mod pki;
 pub mod personal;
 
 pub use personal::Personalisation;
+#[path = "sim_pin.rs"]
+mod pin_pad;
+pub use pin_pad::TestPinPad;
 
 use crate::apdu::{CardTransport, Command};
 use crate::error::{Error, ErrorKind};

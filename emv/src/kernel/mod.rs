@@ -18,6 +18,7 @@ pub mod read_records;
 pub mod restrictions;
 pub mod selection;
 pub mod taa;
+pub mod transaction;
 pub mod trm;
 
 use crate::apdu::{CardTransport, Command, T0Helper, T0Next};
