@@ -12,6 +12,7 @@ mod input;
 mod iso8583_cmd;
 mod sm_cmd;
 mod tlv_cmd;
+mod transact_cmd;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,9 @@ enum EmvCmd {
     Decode(emv_cmd::EmvDecode),
     #[command(flatten)]
     Crypto(crypto_cmd::EmvCryptoCommand),
+    /// A full contact transaction on the simulated card (or a PC/SC reader), ending with the
+    /// ISO 8583 message the terminal would send.
+    Transact(transact_cmd::TransactArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Cmd::Iso8583(c) => iso8583_cmd::run(c),
         Cmd::Sm(c) => sm_cmd::run(c),
         Cmd::Emv(EmvCmd::Crypto(c)) => return crypto_cmd::run_emv(c),
+        Cmd::Emv(EmvCmd::Transact(a)) => transact_cmd::run(&a),
         Cmd::Emv(EmvCmd::Decode(c)) => {
             let code = emv_cmd::run(&c, &mut std::io::stdout(), &mut std::io::stderr());
             return ExitCode::from(u8::try_from(code).unwrap_or(2));

@@ -8,7 +8,13 @@
 //! TR-31:2018, X9.143), `sm3.txt` (GM/T 0004-2012 Appendix A). The conventions checked (exit codes,
 //! `-` and `@PATH`, nothing on stdout on failure, KCV beside every key) are CLI.md's own text.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::arithmetic_side_effects)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
