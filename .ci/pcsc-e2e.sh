@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PC/SC end to end: the real pcscd with the vsmartcard vpcd driver, payproto's simulated card
-# served by `vcard`, and `host-reader` reading it through libpcsclite — for three card profiles.
+# served by `vcard`, and `host-reader` running a whole transaction on it through libpcsclite — for
+# an online approval, an offline approval, a card decline and a CDA card.
 # Starts its own pcscd in the foreground and stops it by PID (unless one was already running).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,25 +30,28 @@ else
     for _ in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done
     [ -S /run/pcscd/pcscd.comm ] || { cat "$log/pcscd.log" >&2; echo "pcscd did not start" >&2; exit 1; }
 fi
-# profile, AID, PAN (the public test cards' own data, as held by the simulator profiles)
-cases="visa A0000000031010 4761340000000050
-mastercard A0000000041010 5413330089600044
-upi A000000333010102 6210948000000011"
+# profile, amount, expected AID, PAN and outcome (the simulator's documented paths)
+cases="demo-online 25000 A0000009991010 4761730000000011 online-approved
+demo-offline 5000 A0000009991010 4761730000000029 approved
+demo-decline 25000 A0000009991010 4761730000000037 declined
+demo-cda 25000 A0000009992010 5413330000000019 online-approved"
 passed=0
 failed=0
-while read -r profile aid pan; do
+while read -r profile amount aid pan outcome; do
+    echo "{\"amount\": $amount, \"pin\": \"1234\"}" >"$log/config-$profile.json"
     "$bin/vcard" --profile "$profile" >"$log/vcard-$profile.log" 2>&1 &
     vcard_pid=$!
     ok=0
     for _ in $(seq 40); do
-        if timeout 30 "$bin/host-reader" --expect-aid "$aid" --expect-pan "$pan" >"$log/reader-$profile.log" 2>&1; then
+        if timeout 30 "$bin/host-reader" --config "$log/config-$profile.json" --expect-aid "$aid" \
+            --expect-pan "$pan" --expect-outcome "$outcome" >"$log/reader-$profile.log" 2>&1; then
             ok=1
             break
         fi
         sleep 0.25   # the card may not be in the reader yet
     done
     if [ "$ok" -eq 1 ]; then
-        echo "pcsc e2e $profile: $(grep -E '^(selected|PAN|result)' "$log/reader-$profile.log" | tr '\n' ' ')"
+        echo "pcsc e2e $profile: $(grep -E '^(selected|TVR|result)' "$log/reader-$profile.log" | tr '\n' ' ')"
         passed=$((passed + 1))
     else
         echo "pcsc e2e $profile: FAILED" >&2
