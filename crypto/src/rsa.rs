@@ -27,7 +27,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U2048};
+use crypto_bigint::{NonZero, Odd, U1024, U2048, Uint};
 use zeroize::Zeroize;
 
 /// Longest modulus accepted, in bytes (1984 bits).
@@ -143,6 +143,50 @@ pub fn public_op(modulus: &[u8], exponent: &[u8], input: &[u8], out: &mut [u8]) 
     let len = check_modulus_input(modulus, input)?;
     let dst = out.get_mut(..len).ok_or(Error::at(ErrorKind::InvalidLength, "rsa output", len))?;
     let e = exponent_value(exponent)?;
-    mod_pow_vartime(modulus, input, &U2048::from_u32(e), dst)?;
+    // A public exponent needs 2 (e = 3) or 17 (e = 65537) products: plain wide products with a
+    // remainder each are cheaper than setting up Montgomery form for one exponentiation, and a
+    // modulus of up to 1024 bits (ICC keys) runs on 1024-bit integers.
+    if len <= 128 {
+        small_exponent_pow::<{ U1024::LIMBS }, 128>(modulus, input, e, dst)
+    } else {
+        small_exponent_pow::<{ U2048::LIMBS }, WIDTH>(modulus, input, e, dst)
+    }?;
     Ok(len)
+}
+
+/// `input^e mod modulus` for e = 3 or 65537 on `L`-limb integers (`B` = their byte width).
+fn small_exponent_pow<const L: usize, const B: usize>(
+    modulus: &[u8],
+    input: &[u8],
+    e: u32,
+    dst: &mut [u8],
+) -> Result<()> {
+    let align = |src: &[u8], what: &'static str| -> Result<Uint<L>> {
+        let mut buf = [0u8; B];
+        let at = B.checked_sub(src.len()).ok_or(Error::at(ErrorKind::InvalidLength, what, src.len()))?;
+        buf.get_mut(at..).ok_or(Error::new(ErrorKind::InvalidLength, what))?.copy_from_slice(src);
+        Ok(Uint::<L>::from_be_slice(&buf))
+    };
+    let n = align(modulus, "rsa modulus")?;
+    let s = align(input, "rsa input")?;
+    if s.cmp_vartime(&n) != core::cmp::Ordering::Less {
+        return Err(Error::new(ErrorKind::OutOfRange, "rsa input"));
+    }
+    if !bool::from(n.is_odd()) {
+        return Err(Error::new(ErrorKind::OutOfRange, "rsa modulus"));
+    }
+    let n = NonZero::new(n).into_option().ok_or(Error::new(ErrorKind::OutOfRange, "rsa modulus"))?;
+    // e = 3: s² · s; e = 65537: s^(2^16) · s.
+    let squarings = if e == 3 { 1 } else { 16 };
+    let mut acc = s;
+    for _ in 0..squarings {
+        acc = Uint::rem_wide_vartime(acc.widening_square(), &n);
+    }
+    let m = Uint::rem_wide_vartime(acc.widening_mul(&s), &n);
+    let bytes = m.to_be_bytes();
+    // Right-aligned: the result is below the modulus, so it fits `dst` (the modulus length).
+    for (d, b) in dst.iter_mut().rev().zip(bytes.as_ref().iter().rev()) {
+        *d = *b;
+    }
+    Ok(())
 }
