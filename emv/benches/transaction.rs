@@ -9,7 +9,7 @@
 //! the ratio shows what the kernel adds around the cryptography.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
-use std::hint::black_box;
+use core::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use payproto_crypto::rsa::public_op;

@@ -5,7 +5,13 @@
 //! with `paytool iso8583 decode --mak` (the CUP MAC is tested against the published O-3 sample),
 //! and its DE 55 ARQC verifies with `paytool emv arqc --cvn 10 --verify` from the issuer master key
 //! of `emv/tests/vectors/sim_pki.txt` (CVN 10 is tested against pyemv).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::arithmetic_side_effects)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
 
 use std::process::Command;
 
@@ -26,7 +32,8 @@ fn transact(profile: &str, amount: &str) -> serde_json::Value {
 
 fn tlv(data: &str, tag: &str) -> String {
     // A minimal walk over DE 55 (one- and two-byte tags, short lengths) for the test's own use.
-    let b: Vec<u8> = (0..data.len()).step_by(2).map(|i| u8::from_str_radix(&data[i..i + 2], 16).unwrap()).collect();
+    let b: Vec<u8> =
+        (0..data.len()).step_by(2).map(|i| u8::from_str_radix(&data[i..i + 2], 16).unwrap()).collect();
     let mut i = 0;
     while i < b.len() {
         let tl = if b[i] & 0x1F == 0x1F { 2 } else { 1 };
@@ -57,7 +64,10 @@ fn online_approval_json_and_the_message_it_would_send() {
     assert_eq!(j["first_gen_ac"], "ARQC");
     assert_eq!(j["second_gen_ac"], "TC");
     for k in ["tvr", "tsi", "cvm_results", "iso8583"] {
-        assert!(j[k].as_str().unwrap().bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()), "{k}");
+        assert!(
+            j[k].as_str().unwrap().bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()),
+            "{k}"
+        );
     }
     assert!(!j["steps"].as_array().unwrap().is_empty());
     let msg = j["iso8583"].as_str().unwrap();
@@ -74,12 +84,20 @@ fn online_approval_json_and_the_message_it_would_send() {
     let arqc = tlv(de55, "9F26");
     let mk = {
         let (code, out, err) = paytool(&[
-            "emv", "mk", "--imk", "12F9CFD003CC8B104EAE3394F31F45EB", "--pan", "4761730000000011", "--psn", "01",
+            "emv",
+            "mk",
+            "--imk",
+            "12F9CFD003CC8B104EAE3394F31F45EB",
+            "--pan",
+            "4761730000000011",
+            "--psn",
+            "01",
         ]);
         assert_eq!(code, 0, "{err}");
         out.split_whitespace().next().unwrap().to_owned()
     };
-    let (code, _, err) = paytool(&["emv", "arqc", "--mk", &mk, "--cvn", "10", "--tlv", de55, "--verify", &arqc]);
+    let (code, _, err) =
+        paytool(&["emv", "arqc", "--mk", &mk, "--cvn", "10", "--tlv", de55, "--verify", &arqc]);
     assert_eq!(code, 0, "ARQC {arqc} does not verify: {err}");
 }
 
