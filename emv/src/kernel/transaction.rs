@@ -444,12 +444,12 @@ where
                         (OdaMethod::Dda, Some(k)) => {
                             set_status(store, tvr, tsi)?;
                             let card_ddol = store.get(tag!(0x9F49)).map(copy252);
-                            let snapshot = copy_store(store);
+                            let snapshot = &*store;
                             let mut dda = Dda::new(
                                 &k,
                                 card_ddol.as_ref().map(|(b, n)| b.get(..*n).unwrap_or(&[])),
                                 config.default_ddol(),
-                                &snapshot,
+                                snapshot,
                                 tvr,
                                 tsi,
                             );
@@ -579,13 +579,13 @@ where
     let mut cda_prefix = [0u8; 504];
     let mut cda_prefix_len = 0usize;
     let g1 = {
-        let snapshot = copy_store(store);
+        let snapshot = &*store;
         if let Some(d) = cda_prefix.get_mut(..pdol_data.1) {
             d.copy_from_slice(pdol_data.0.get(..pdol_data.1).unwrap_or(&[]));
             let rest = cda_prefix.get_mut(pdol_data.1..).unwrap_or(&mut []);
-            cda_prefix_len = pdol_data.1.saturating_add(build(cdol1, &snapshot, rest).unwrap_or(0));
+            cda_prefix_len = pdol_data.1.saturating_add(build(cdol1, snapshot, rest).unwrap_or(0));
         }
-        let mut phase = GenerateAc::new(Which::First, kind, cda_selected, cdol1, &snapshot, tsi);
+        let mut phase = GenerateAc::new(Which::First, kind, cda_selected, cdol1, snapshot, tsi);
         if let (true, Some(k)) = (cda_selected, icc_key.as_ref()) {
             phase =
                 phase.with_cda(k, data.unpredictable_number, pdol_data.0.get(..pdol_data.1).unwrap_or(&[]));
@@ -686,9 +686,9 @@ where
     put_tc_hash(store, cdol2, config, &mut tvr)?;
     set_status(store, tvr, tsi)?;
     let g2 = {
-        let snapshot = copy_store(store);
+        let snapshot = &*store;
         let cda2 = cda_selected && g1.cda_verified == Some(true);
-        let mut phase = GenerateAc::new(Which::Second, second_kind, cda2, cdol2, &snapshot, tsi);
+        let mut phase = GenerateAc::new(Which::Second, second_kind, cda2, cdol2, snapshot, tsi);
         if let (true, Some(k)) = (cda2, icc_key.as_ref()) {
             phase =
                 phase.with_cda(k, data.unpredictable_number, cda_prefix.get(..cda_prefix_len).unwrap_or(&[]));
@@ -760,11 +760,6 @@ fn copy252(v: &[u8]) -> ([u8; 252], usize) {
         d.copy_from_slice(s);
     }
     (b, n)
-}
-
-/// The store as it is now, for a phase that reads it while the kernel keeps writing.
-fn copy_store<const N: usize, const B: usize>(store: &TlvStore<N, B>) -> TlvStore<N, B> {
-    store.clone()
 }
 
 /// Amount and the other n12 fields as BCD.

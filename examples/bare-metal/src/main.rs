@@ -14,13 +14,24 @@
 //!    `gen/signon.py` (psec, and a CUP MAC written there independently of payproto);
 //! 5. AES DUKPT as a terminal on an AES-DUKPT acquirer (ANSI X9.24-3-2017 supplement): the 32
 //!    registers loaded from the published initial key, the first transaction's PIN key and the
-//!    format 4 PIN block of the supplement.
+//!    format 4 PIN block of the supplement;
+//! 6. a whole EMV contact transaction (`emv_txn.rs`) against the simulated `demo-pin` card through
+//!    the T=1 link layer over a block-level loop: selection, GPO, records, DDA (RSA recovery of the
+//!    issuer and ICC certificates on the board), offline enciphered PIN through the test PIN pad
+//!    (GET CHALLENGE, RSA encipherment on the board), TRM, action analysis, GENERATE AC, online
+//!    approval with ARPC, TC — its ARQC checked against pyemv's (`emv/tests/vectors/sim_pyemv.txt`
+//!    case `pin-arqc`); then the `cup-pos` 0200 with its DE 55, MACed, unpacked and its MAC checked.
+//!    The card's own RSA answers (DDA signature, PIN decipherment) come precomputed from
+//!    `card_rsa.rs`: no RSA signing on the board.
 //!
 //! The full contact transaction through the T=1 link layer (issue 7) builds on this skeleton once the
 //! EMV kernel's second half lands. The process exits 0 only if every check passed; a panic exits
 //! non-zero through `panic-semihosting`.
 #![no_std]
 #![no_main]
+
+mod card_rsa;
+mod emv_txn;
 
 use core::sync::atomic::{AtomicU32, Ordering};
 use cortex_m::peripheral::{SYST, syst::SystClkSource};
@@ -32,6 +43,8 @@ use payproto_crypto::cipher::Soft;
 use payproto_crypto::dukpt::{aes, tdes};
 use payproto_crypto::pin::{self, Format, Pan, Pin};
 use payproto_crypto::{Algorithm, Key, kcv, keydownload, mac};
+use payproto_emv::link::T1Link;
+use payproto_emv::sim::{Personalisation, Profile, SimCard, SimT1, profiles};
 use payproto_iso8583::{Fields, pack, specs::CUP_POS, unpack};
 use payproto_tlv::{Config, find_path};
 
@@ -220,6 +233,74 @@ fn aes_dukpt_step() -> Check {
     Ok(())
 }
 
+/// pyemv's ARQC for the board's transaction (`emv/tests/vectors/sim_pyemv.txt`, `pin-arqc`).
+const PYEMV_ARQC: [u8; 8] = hex("29F9C8F79D54C050");
+
+/// The card's private-key operation on the board: the precomputed answer for this input.
+fn precomputed_rsa(_modulus: &[u8], _d: &[u8], input: &[u8], out: &mut [u8]) -> Option<usize> {
+    let (_, answer) = card_rsa::TABLE.iter().find(|(i, _)| *i == input)?;
+    out.get_mut(..answer.len())?.copy_from_slice(answer);
+    Some(answer.len())
+}
+
+const CARD: Personalisation<'static> =
+    Personalisation { private_op: precomputed_rsa, ..*profiles::DEMO_PIN.personal.unwrap() };
+
+fn emv_step() -> Check {
+    use payproto_emv::kernel::transaction::{Outcome, online_icc_data};
+    let profile = Profile { personal: Some(&CARD), ..profiles::DEMO_PIN };
+    let mut link = T1Link::new(SimT1::new(SimCard::new(profile), 254), 254, 254);
+    let mut store = emv_txn::Store::new();
+    let mut oda = [0u8; 1024];
+    let r = emv_txn::transact(&mut link, &mut store, &mut oda).map_err(|_| "kernel error")?;
+    ensure(r.outcome == Outcome::OnlineApproved, "outcome is not online-approved")?;
+    let first = r.first_gen_ac.ok_or("no first GENERATE AC")?;
+    ensure(first.cryptogram == Some(PYEMV_ARQC), "ARQC differs from pyemv")?;
+    ensure(r.cvm_results.bytes() == [0x44, 0x03, 0x02], "CVM results (enciphered offline PIN)")?;
+    ensure(r.tvr.0 == [0, 0, 0, 0x80, 0], "TVR (floor limit exceeded only)")?;
+    let second = r.second_gen_ac.ok_or("no second GENERATE AC")?;
+    hprintln!(
+        "emv: demo-pin over T=1: DDA, enciphered PIN, ARQC {:02X?} = pyemv, TC {:02X?}, outcome {}",
+        PYEMV_ARQC,
+        second.cryptogram.unwrap_or_default(),
+        r.outcome.name()
+    );
+
+    // The cup-pos 0200 the terminal sends: DE 55 from the kernel's store, MACed.
+    let mut de55 = [0u8; 256];
+    let n55 = online_icc_data(&store, &mut de55).map_err(|_| "DE 55")?;
+    let mut fields = Fields::new(*b"0200")
+        .with_header(&[0x60, 0x05, 0x01, 0x00, 0x00, 0x61, 0x31, 0x00, 0x31, 0x11, 0x08]);
+    fields.set(2, b"4761730000000052");
+    fields.set(3, b"000000");
+    fields.set(4, b"000000012345");
+    fields.set(11, b"000001");
+    fields.set(14, b"3012");
+    fields.set(22, b"051");
+    fields.set(23, b"001");
+    fields.set(25, b"00");
+    fields.set(41, b"MPS2AN38");
+    fields.set(42, b"898411341310014");
+    fields.set(49, b"840");
+    fields.set(55, de55.get(..n55).ok_or("DE 55")?);
+    fields.set(60, b"2200000100060");
+    let key = Key::new(Algorithm::Des, &MAK).map_err(|_| "MAK")?;
+    let mut msg = [0u8; 512];
+    let len = payproto_iso8583::mac::pack_with_mac(&CUP_POS, &fields, &key, &mut msg)
+        .map_err(|_| "pack with MAC")?;
+    let m = unpack(&CUP_POS, msg.get(..len).ok_or("message")?).map_err(|_| "0200 does not unpack")?;
+    let mab = m.mac_input().ok_or("no MAC range")?;
+    let computed = mac::cup_ecb_mac(&key, mab).map_err(|_| "MAC")?;
+    ensure(m.mac() == Some(&computed[..]), "0200 MAC")?;
+    hprintln!(
+        "iso8583: cup-pos 0200 with DE 55 ({} bytes), {} bytes, MAC {}",
+        n55,
+        len,
+        core::str::from_utf8(&computed).unwrap_or("?")
+    );
+    Ok(())
+}
+
 /// SysTick wraps since it was started (its 24-bit counter runs from `0xFF_FFFF` down to 0).
 static SYSTICK_WRAPS: AtomicU32 = AtomicU32::new(0);
 
@@ -285,12 +366,13 @@ fn main() -> ! {
     cortex_m::asm::delay(4_000_000);
     let calibration = (ticks() - t0).max(1);
     let instructions = |t: u64| t * 4_000_002 / calibration;
-    let steps: [Step; 5] = [
+    let steps: [Step; 6] = [
         ("tlv", tlv_step),
         ("dukpt", dukpt_step),
         ("iso8583", iso8583_step),
         ("sign-on", sign_on_step),
         ("aes-dukpt", aes_dukpt_step),
+        ("emv", emv_step),
     ];
     let mut failed = 0;
     for (name, step) in steps {
