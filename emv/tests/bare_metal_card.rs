@@ -53,7 +53,8 @@ fn board_card_rsa_table_is_current_and_the_arqc_matches_pyemv() {
     let r = emv_txn::transact(&mut card, &mut store, &mut oda).unwrap();
     assert_eq!(r.outcome, Outcome::OnlineApproved);
     // pyemv's ARQC for these inputs (sim_pyemv.txt, name=pin-arqc).
-    let line = include_str!("vectors/sim_pyemv.txt").lines().find(|l| l.starts_with("name=pin-arqc ")).unwrap();
+    let line =
+        include_str!("vectors/sim_pyemv.txt").lines().find(|l| l.starts_with("name=pin-arqc ")).unwrap();
     let ac = line.split_whitespace().find_map(|kv| kv.strip_prefix("ac=")).unwrap();
     assert_eq!(up(&r.first_gen_ac.unwrap().cryptogram.unwrap()), ac);
     assert_eq!(up(&r.cvm_results.bytes()), "440302");
@@ -61,16 +62,33 @@ fn board_card_rsa_table_is_current_and_the_arqc_matches_pyemv() {
     let pairs = RECORDED.lock().unwrap().clone();
     assert_eq!(pairs.len(), 2, "one enciphered PIN decipherment and one DDA signature");
     let mut text = String::new();
-    writeln!(text, "//! Precomputed RSA answers of the simulated `demo-pin` card for the board's transaction").unwrap();
-    writeln!(text, "//! (`emv_txn.rs`): (input, output) of the card's private-key operations, recorded on the host").unwrap();
-    writeln!(text, "//! by `emv/tests/bare_metal_card.rs` (regenerate: `PAYPROTO_REGEN=1 cargo test -p payproto-emv").unwrap();
+    writeln!(
+        text,
+        "//! Precomputed RSA answers of the simulated `demo-pin` card for the board's transaction"
+    )
+    .unwrap();
+    writeln!(
+        text,
+        "//! (`emv_txn.rs`): (input, output) of the card's private-key operations, recorded on the host"
+    )
+    .unwrap();
+    writeln!(
+        text,
+        "//! by `emv/tests/bare_metal_card.rs` (regenerate: `PAYPROTO_REGEN=1 cargo test -p payproto-emv"
+    )
+    .unwrap();
     writeln!(text, "//! --features sim --test bare_metal_card`). Generated; do not edit.").unwrap();
     writeln!(text).unwrap();
     writeln!(text, "/// (input, output) pairs.").unwrap();
     writeln!(text, "#[rustfmt::skip]").unwrap();
     writeln!(text, "pub const TABLE: [(&[u8], &[u8]); {}] = [", pairs.len()).unwrap();
     for (i, o) in &pairs {
-        let lit = |b: &[u8]| b.iter().fold(String::new(), |mut s, x| { let _ = write!(s, "\\x{x:02X}"); s });
+        let lit = |b: &[u8]| {
+            b.iter().fold(String::new(), |mut s, x| {
+                let _ = write!(s, "\\x{x:02X}");
+                s
+            })
+        };
         writeln!(text, "    (b\"{}\",\n     b\"{}\"),", lit(i), lit(o)).unwrap();
     }
     writeln!(text, "];").unwrap();

@@ -16,6 +16,7 @@
 
 use payproto_crypto::Key;
 use payproto_crypto::emv::{self as cemv, Card};
+use payproto_emv::apdu::CardTransport;
 use payproto_emv::data::{
     AdditionalTerminalCapabilities, CryptogramType, Date, TerminalCapabilities, TransactionType, Tvr,
 };
@@ -24,7 +25,7 @@ use payproto_emv::kernel::oda::{CaPublicKey, CapkStore, OdaMethod};
 use payproto_emv::kernel::transaction::{
     Host, OnlineRequest, OnlineResponse, Outcome, Terminal, TransactionData, TransactionResult, run,
 };
-use payproto_emv::kernel::trm::{ExceptionFile, TrmRng};
+use payproto_emv::kernel::trm::{ExceptionFile, RandomSelection, TrmRng};
 use payproto_emv::sim::{SimCard, TestPinPad, pki, profiles};
 use payproto_emv::store::TlvStore;
 use payproto_emv::tlv::{Config, Reader, Tag};
@@ -39,7 +40,11 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 fn aid(aid: &[u8], floor_limit: u64) -> AidConfig {
-    AidConfig::new(&AidParams {
+    AidConfig::new(&params(aid, floor_limit)).unwrap()
+}
+
+fn params(aid: &[u8], floor_limit: u64) -> AidParams<'_> {
+    AidParams {
         aid,
         partial_selection: false,
         app_version: [0x00, 0x8C],
@@ -57,8 +62,7 @@ fn aid(aid: &[u8], floor_limit: u64) -> AidConfig {
         country: 840,
         currency: 840,
         currency_exponent: 2,
-    })
-    .unwrap()
+    }
 }
 
 fn capks() -> CapkStore<4> {
@@ -145,7 +149,20 @@ impl Host for Issuer {
     }
 }
 
+/// Records each command's header (CLA INS P1 P2).
+struct Recorder<'a, T> {
+    inner: &'a mut T,
+    sent: Vec<String>,
+}
+impl<T: CardTransport> CardTransport for Recorder<'_, T> {
+    fn transmit(&mut self, c: &[u8], r: &mut [u8]) -> Result<usize, payproto_emv::Error> {
+        self.sent.push(up(&c[..4]));
+        self.inner.transmit(c, r)
+    }
+}
+
 struct Run {
+    sent: Vec<String>,
     result: TransactionResult,
     store: TlvStore<96, 4096>,
     card: SimCard<'static>,
@@ -153,9 +170,36 @@ struct Run {
 }
 
 fn transact(profile: &str, amount: u64, issuer: &mut Issuer, pin: &[u8]) -> Run {
+    transact_with(profile, amount, issuer, pin, None, 99, None)
+}
+
+/// A transport that flips one bit in the SDAD (`9F4B`) of every CDA answer to GENERATE AC.
+struct CorruptCda<'a>(&'a mut SimCard<'static>);
+impl CardTransport for CorruptCda<'_> {
+    fn transmit(&mut self, c: &[u8], r: &mut [u8]) -> Result<usize, payproto_emv::Error> {
+        let n = self.0.transmit(c, r)?;
+        let cda = c.get(1) == Some(&0xAE) && c.get(2).is_some_and(|p1| p1 & 0x10 != 0);
+        if let (true, Some(at)) = (cda, r[..n].windows(2).position(|w| w == [0x9F, 0x4B])) {
+            r[at + 10] ^= 0x01;
+        }
+        Ok(n)
+    }
+}
+
+fn transact_with(
+    profile: &str,
+    amount: u64,
+    issuer: &mut Issuer,
+    pin: &[u8],
+    random: Option<RandomSelection>,
+    rng: u32,
+    corrupt_cda: Option<()>,
+) -> Run {
     let p = profiles::by_name(profile).unwrap();
     let mut card = SimCard::new(p);
-    let aids = [aid(pki::VISA_AID, 10_000), aid(pki::MC_AID, 10_000)];
+    let mut a = AidParams { ..params(pki::VISA_AID, 10_000) };
+    a.random_selection = random;
+    let aids = [AidConfig::new(&a).unwrap(), aid(pki::MC_AID, 10_000)];
     let capks = capks();
     let terminal = Terminal {
         aids: &aids,
@@ -178,9 +222,14 @@ fn transact(profile: &str, amount: u64, issuer: &mut Issuer, pin: &[u8]) -> Run 
     let mut pad = TestPinPad::new(pin);
     let mut store: TlvStore<96, 4096> = TlvStore::new();
     let mut oda = [0u8; 2048];
-    let result =
-        run(&terminal, &data, &mut card, &mut pad, issuer, &mut Rng(99), &mut store, &mut oda).unwrap();
-    Run { result, store, card, pad_entries: pad.entries }
+    let (result, sent) = if corrupt_cda.is_some() {
+        let mut t = Recorder { inner: &mut CorruptCda(&mut card), sent: vec![] };
+        (run(&terminal, &data, &mut t, &mut pad, issuer, &mut Rng(rng), &mut store, &mut oda), t.sent)
+    } else {
+        let mut t = Recorder { inner: &mut card, sent: vec![] };
+        (run(&terminal, &data, &mut t, &mut pad, issuer, &mut Rng(rng), &mut store, &mut oda), t.sent)
+    };
+    Run { sent, result: result.unwrap(), store, card, pad_entries: pad.entries }
 }
 
 fn tag(store: &TlvStore<96, 4096>, t: u32) -> String {
@@ -215,6 +264,20 @@ fn online_approval_with_dda_issuer_authentication_and_tc() {
     assert_eq!(value(&issuer.icc_data, 0x9F27).unwrap(), vec![0x80]);
     assert_eq!(value(&issuer.icc_data, 0x9F37).unwrap(), hex("8B55633B"));
     assert_eq!(up(&value(&issuer.icc_data, 0x95).unwrap()), "0000008000");
+    // The commands, in Book 3 order: SELECT PSE (absent: 6A82); the list of AIDs (Book 1 §12.3.3):
+    // SELECT of each terminal AID (the Visa-like one is on the card, the Mastercard-like one is
+    // not), then the final SELECT of the chosen application (§12.4); GPO, the AFL's
+    // six records (SFI 1 rec 1, SFI 2 rec 1, SFI 3 recs 1–4), INTERNAL AUTHENTICATE (DDA), GET DATA
+    // ATC and last online ATC (velocity: LCOL/UCOL present), GENERATE AC ARQC, EXTERNAL
+    // AUTHENTICATE, GENERATE AC TC. No GET DATA 9F17: the CVM list has no offline PIN.
+    assert_eq!(
+        r.sent,
+        [
+            "00A40400", "00A40400", "00A40400", "00A40400", "80A80000", "00B2010C", "00B20114", "00B2011C",
+            "00B2021C", "00B2031C", "00B2041C", "00880000", "80CA9F36", "80CA9F13", "80AE8000", "00820000",
+            "80AE4000",
+        ]
+    );
 }
 
 #[test]
@@ -332,4 +395,32 @@ fn issuer_scripts_before_and_after_the_final_generate_ac() {
     // TSI B1b3 "script processing was performed".
     assert!(res.tsi.0[0] & 0x04 != 0);
     assert_eq!(tag(&r.store, 0x9F5B), results.concat());
+}
+
+#[test]
+fn cda_failure_declines_without_going_online() {
+    let mut issuer = Issuer::new(true);
+    let r = transact_with("demo-cda", 25_000, &mut issuer, b"1234", None, 99, Some(()));
+    let res = r.result;
+    // Book 2 §6.6.2: the SDAD does not verify → TVR B1b3 "CDA failed", the ARQC is treated as an
+    // AAC, the transaction is declined offline and never sent.
+    assert!(res.tvr.contains(Tvr::CDA_FAILED));
+    assert_eq!(res.first_gen_ac.unwrap().cda_verified, Some(false));
+    assert_eq!(res.outcome, Outcome::Declined);
+    assert_eq!(issuer.requests, 0);
+}
+
+#[test]
+fn random_selection_sends_a_below_floor_transaction_online() {
+    // emv-tlv.md §7.2: amount 50.00 below the floor limit 100.00, threshold 10.00, target and
+    // maximum target 99 %: the transaction target percentage is ≥ 99, the drawn number (1–99) is
+    // at most that → selected (TVR B4b5), online.
+    let mut issuer = Issuer::new(true);
+    let random = Some(RandomSelection { threshold: 1_000, target_percent: 99, max_target_percent: 99 });
+    let r = transact_with("demo-offline", 5_000, &mut issuer, b"1234", random, 0, None);
+    assert!(r.result.tvr.contains(Tvr::RANDOMLY_SELECTED));
+    assert!(!r.result.tvr.contains(Tvr::FLOOR_LIMIT_EXCEEDED));
+    assert!(r.result.went_online);
+    assert_eq!(r.result.outcome, Outcome::OnlineApproved);
+    // Without the random selection the same transaction is approved offline (test above).
 }

@@ -504,7 +504,18 @@ where
     }
 
     // Cardholder verification.
-    let ptc = if aip.contains(Aip::CV_SUPPORTED) { pin_try_counter(store, transport)? } else { None };
+    // The PIN Try Counter matters only to an offline PIN CVM (codes 01, 03, 04, 05).
+    let offline_pin = store.get(tag!(0x8E)).is_some_and(|l| {
+        l.get(8..)
+            .unwrap_or(&[])
+            .chunks_exact(2)
+            .any(|r| r.first().is_some_and(|c| matches!(c & 0x3F, 1 | 3 | 4 | 5)))
+    });
+    let ptc = if aip.contains(Aip::CV_SUPPORTED) && offline_pin {
+        pin_try_counter(store, transport)?
+    } else {
+        None
+    };
     let pin_key = pin_key(store, issuer_pk.as_ref(), icc_key, pan, &data.date);
     let cctx = CvmContext {
         aip,
