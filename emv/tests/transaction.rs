@@ -92,6 +92,11 @@ fn capks() -> CapkStore<4> {
     s
 }
 
+thread_local! {
+    /// The Terminal Action Code - Denial of the next transaction on this thread.
+    static TAC_DENIAL: core::cell::RefCell<Option<Tvr>> = const { core::cell::RefCell::new(None) };
+}
+
 struct NoExceptions;
 impl ExceptionFile for NoExceptions {
     fn contains(&self, _pan: &[u8], _psn: Option<u8>) -> bool {
@@ -199,6 +204,7 @@ fn transact_with(
     let mut card = SimCard::new(p);
     let mut a = AidParams { ..params(pki::VISA_AID, 10_000) };
     a.random_selection = random;
+    a.tac_denial = TAC_DENIAL.with(|t| *t.borrow());
     let aids = [AidConfig::new(&a).unwrap(), aid(pki::MC_AID, 10_000)];
     let capks = capks();
     let terminal = Terminal {
@@ -423,4 +429,19 @@ fn random_selection_sends_a_below_floor_transaction_online() {
     assert!(r.result.went_online);
     assert_eq!(r.result.outcome, Outcome::OnlineApproved);
     // Without the random selection the same transaction is approved offline (test above).
+}
+
+#[test]
+fn terminal_action_code_denial_declines_offline() {
+    // TAC-Denial 0000008000 (floor limit exceeded) and an amount above the floor limit:
+    // (IAC-Denial | TAC-Denial) & TVR ≠ 0 → AAC requested (Book 3 §10.7), declined offline.
+    TAC_DENIAL.with(|t| *t.borrow_mut() = Some(Tvr([0, 0, 0, 0x80, 0])));
+    let mut issuer = Issuer::new(true);
+    let r = transact("demo-online", 25_000, &mut issuer, b"1234");
+    TAC_DENIAL.with(|t| *t.borrow_mut() = None);
+    assert_eq!(r.result.outcome, Outcome::Declined);
+    assert_eq!(r.result.first_gen_ac.unwrap().cryptogram_type, CryptogramType::Aac);
+    assert_eq!(up(&r.result.tvr.0), "0000008000");
+    assert_eq!(issuer.requests, 0);
+    assert_eq!(r.sent.last().map(String::as_str), Some("80AE0000"));
 }
