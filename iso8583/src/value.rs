@@ -472,6 +472,28 @@ pub(crate) fn gbk_ok(data: impl Iterator<Item = u8>) -> Result<(), usize> {
 /// Validates a canonical value against the class. Returns the index of the first bad byte.
 #[inline]
 pub(crate) fn validate_canonical(f: &Field, canon: &[u8]) -> Result<(), usize> {
+    // Fast paths (SWAR, eight bytes at a time) for the common classes over plain ASCII text;
+    // a value they reject goes through the table-driven path below, which finds the offset.
+    let plain = f.charset == Charset::Ascii && f.encoding != Encoding::Ebcdic;
+    let fast = match f.class {
+        Class::B => return Ok(()),
+        Class::N => all_digits(canon),
+        Class::Ans if plain => all_printable(canon),
+        Class::An if plain => all_in(canon, &[(b'0', b'9', false), (b'a', b'z', true), (b' ', b' ', false)]),
+        Class::A if plain => all_in(canon, &[(b'a', b'z', true), (b' ', b' ', false)]),
+        Class::Z if !f.z_hex && f.encoding != Encoding::Bcd => {
+            all_in(canon, &[(b'0', b'9', false), (b'=', b'=', false)])
+        }
+        _ => false,
+    };
+    if fast {
+        return Ok(());
+    }
+    validate_canonical_slow(f, canon)
+}
+
+#[inline(never)]
+fn validate_canonical_slow(f: &Field, canon: &[u8]) -> Result<(), usize> {
     let mask = class_mask(f);
     let fast = match mask {
         DIGIT => f.class == Class::N && all_digits(canon),
@@ -577,6 +599,49 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
 /// the first bad byte.
 #[inline]
 pub(crate) fn check_bcd(f: &Field, data: &[u8], digits: usize) -> Result<(), usize> {
+    // Fast path: the bytes without a pad nibble checked eight at a time (digit classes) or not
+    // at all (binary, hex-z), the padded edge byte on its own; anything it rejects is located
+    // by the byte-by-byte check below.
+    let body = if f.class == Class::Xn { data.get(1..).unwrap_or(&[]) } else { data };
+    let pad = body.len().saturating_mul(2).saturating_sub(digits);
+    let any_nibble = matches!(f.class, Class::B) || (f.class == Class::Z && f.z_hex);
+    let fast = match pad {
+        0 => any_nibble || (f.class != Class::Z && bcd_all_digits(body)),
+        1 if f.class != Class::Z || any_nibble => {
+            let pad_ok = |n: u8| f.lenient_pad || n == f.pad_nibble;
+            let dig = |n: u8| any_nibble || n < 10;
+            match f.align {
+                crate::spec::Align::Right => body.split_first().is_some_and(|(&b, rest)| {
+                    pad_ok(b >> 4) && dig(b & 0x0F) && (any_nibble || bcd_all_digits(rest))
+                }),
+                crate::spec::Align::Left => body.split_last().is_some_and(|(&b, rest)| {
+                    dig(b >> 4) && pad_ok(b & 0x0F) && (any_nibble || bcd_all_digits(rest))
+                }),
+            }
+        }
+        _ => false,
+    };
+    if fast { Ok(()) } else { check_bcd_slow(f, data, digits) }
+}
+
+/// Whether every nibble of `data` is a decimal digit (eight bytes at a time).
+#[inline]
+fn bcd_all_digits(data: &[u8]) -> bool {
+    const LO: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const SIX: u64 = 0x0606_0606_0606_0606;
+    const CARRY: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    let (chunks, tail) = data.as_chunks::<8>();
+    let mut bad = 0u64;
+    for c in chunks {
+        let x = u64::from_le_bytes(*c);
+        // A nibble above 9 carries into the high half of its byte when 6 is added.
+        bad |= (x & LO).wrapping_add(SIX) | ((x >> 4) & LO).wrapping_add(SIX);
+    }
+    bad & CARRY == 0 && tail.iter().all(|&b| b >> 4 < 10 && b & 0x0F < 10)
+}
+
+#[inline(never)]
+fn check_bcd_slow(f: &Field, data: &[u8], digits: usize) -> Result<(), usize> {
     let (body, skip) = if f.class == Class::Xn { (data.get(1..).unwrap_or(&[]), 1usize) } else { (data, 0) };
     let nibbles = body.len().saturating_mul(2);
     let pad = nibbles.saturating_sub(digits);
@@ -642,3 +707,65 @@ impl core::fmt::Debug for Canonical<'_> {
 }
 
 impl ExactSizeIterator for Canonical<'_> {}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+    use super::*;
+    use crate::spec::Align;
+    extern crate alloc;
+    use alloc::vec::Vec;
+
+    /// Every field of every built-in spec: the fast validation paths accept exactly what the
+    /// byte-by-byte checks accept (random values over a small alphabet of good and bad bytes).
+    #[test]
+    fn fast_paths_agree_with_byte_checks() {
+        const ALPHABET: &[u8] = b"0123456789=DdAaZz ~^\x7F\x1F\x80\xA0\xFF\x00\x0F\xF0\x9A\xD5\x12\x34";
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut fields: Vec<Field> =
+            crate::specs::ALL.iter().flat_map(|s| s.fields.iter().flatten().copied()).collect();
+        let more: Vec<Field> = fields
+            .iter()
+            .flat_map(|f| {
+                [
+                    f.aligned(Align::Left, 0xF),
+                    f.aligned(Align::Right, 0),
+                    Field { lenient_pad: false, ..*f },
+                    Field { z_hex: true, ..*f },
+                ]
+            })
+            .collect();
+        fields.extend(more);
+        let mut buf = [0u8; 40];
+        for f in &fields {
+            for _ in 0..400 {
+                let len = (next() % 40) as usize;
+                let good = next() % 2 == 0;
+                for b in &mut buf[..len] {
+                    let r = next();
+                    *b = if good {
+                        // Mostly bytes valid in most classes, to reach both outcomes.
+                        b"0123456789"[(r % 10) as usize]
+                    } else {
+                        ALPHABET[(r % ALPHABET.len() as u64) as usize]
+                    };
+                }
+                let v = &buf[..len];
+                assert_eq!(validate_canonical(f, v), validate_canonical_slow(f, v), "{f:?} {v:02X?}");
+                for digits in [len * 2, (len * 2).saturating_sub(1), (len * 2).saturating_sub(2)] {
+                    assert_eq!(
+                        check_bcd(f, v, digits),
+                        check_bcd_slow(f, v, digits),
+                        "{f:?} {v:02X?} {digits}"
+                    );
+                }
+            }
+        }
+    }
+}
