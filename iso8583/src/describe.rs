@@ -4,6 +4,14 @@
 //! the PAN part as a PAN, everything after the separator (`=`, `D`, `^`) masked; PIN blocks,
 //! keys, MACs and card verification data fully masked; DE 55 (EMV) fully masked unless a
 //! tag-level [`MaskPolicy`] is supplied (`payproto-emv`'s dictionary implements it).
+//!
+//! Composite data elements are followed by their subfields, one line each, indented four spaces
+//! per level and labelled by path (`60.1`, `127.25`, `55.9F26`, `48.2.01`): positional and
+//! bitmapped subfields with their names, BER-TLV objects by tag, tag-length subelements by their
+//! tag characters; nested composites down to [`crate::composite::MAX_DEPTH`]. Below a masked
+//! field every value stays masked — BER-TLV values below an EMV field as the policy says (fully
+//! without one) — and below a clear field each subfield is masked by its own sensitivity. A
+//! subfield structure that does not parse ends the list with a `<subfields: error>` line.
 
 use core::fmt::{self, Write};
 
