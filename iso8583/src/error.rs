@@ -50,6 +50,11 @@ impl FieldPath {
         self.items.get(..usize::from(self.len)).unwrap_or(&[])
     }
 
+    /// Whether item `i` of the path is a BER-TLV tag (shown in hex).
+    pub fn is_tag(&self, i: usize) -> bool {
+        i < usize::from(self.len) && (self.tags >> (i % 8)) & 1 == 1
+    }
+
     /// The data element number, if the path names one.
     pub fn de(&self) -> Option<u32> {
         self.items().first().copied()

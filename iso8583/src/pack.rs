@@ -102,6 +102,21 @@ pub fn pack(spec: &Spec, fields: &Fields<'_>, out: &mut [u8]) -> Result<usize, E
     let used = bitmap::write(spec, bm, out.get_mut(pos..).unwrap_or(&mut []))
         .map_err(|k| e(k, FieldPath::ROOT, pos))?;
     pos = pos.saturating_add(used);
+    if !matches!(spec.bitmaps.tertiary, Tertiary::InField(_)) {
+        // The common case: every present element is a data element (bit 1 is cleared above;
+        // bit 65 with a contiguous tertiary bitmap is an indicator).
+        if spec.bitmaps.tertiary == Tertiary::Contiguous {
+            bm[1] &= !(1u64 << 63);
+        }
+        for de in bitmap::iter(bm) {
+            let path = || FieldPath::field(u16::try_from(de).unwrap_or(0));
+            let (Some(f), Some(v)) = (spec.field(de), fields.get(de)) else {
+                return Err(e(ErrorKind::UndefinedField, path(), pos));
+            };
+            pos = pack_field(f, v, out, pos).map_err(|(k, o)| e(k, path(), o))?;
+        }
+        return Ok(pos);
+    }
     let (order, tertiary) = with_tertiary_field(spec, bm);
     let third = bm[2].to_be_bytes();
     for de in bitmap::iter(order) {
@@ -162,7 +177,7 @@ pub fn packed_len(spec: &Spec, fields: &Fields<'_>) -> Result<usize, Error> {
 }
 
 /// `(prefix bytes, data bytes, count)` for a canonical value, validated.
-#[inline]
+#[inline(always)]
 pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), ErrorKind> {
     let unit = value::unit_of(f);
     let count = value::count_of(f, unit, v.len()).ok_or(ErrorKind::BadLength)?;
@@ -199,7 +214,7 @@ pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), Erro
 }
 
 /// Packs one field at `pos`; returns the next offset.
-#[inline]
+#[inline(always)]
 pub(crate) fn pack_field(
     f: &Field,
     v: &[u8],

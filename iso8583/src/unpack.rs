@@ -264,7 +264,21 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
     m.end = u16::try_from(pos).unwrap_or(u16::MAX);
     let tertiary_de = match spec.bitmaps.tertiary {
         Tertiary::InField(n) => Some(usize::from(n)),
-        _ => None,
+        Tertiary::None | Tertiary::Contiguous => {
+            // The common case: every set bit but the bitmap indicators is a data element.
+            let mut bits = bm;
+            bits[0] &= !(1u64 << 63);
+            if spec.bitmaps.tertiary == Tertiary::Contiguous {
+                bits[1] &= !(1u64 << 63);
+            }
+            let r = parse_fields(m, bits, &mut pos);
+            m.end = u16::try_from(pos).unwrap_or(u16::MAX);
+            r?;
+            if pos != input.len() {
+                return Err(err(ErrorKind::TrailingData, FieldPath::ROOT, pos));
+            }
+            return Ok(());
+        }
     };
     for de in bitmap::iter(bm) {
         if Some(de) == tertiary_de {
@@ -299,6 +313,24 @@ fn parse_into(m: &mut Message<'_>) -> Result<(), Error> {
     }
     if pos != input.len() {
         return Err(err(ErrorKind::TrailingData, FieldPath::ROOT, pos));
+    }
+    Ok(())
+}
+
+/// The data elements of `bits` in order, from `pos` (the hot loop: `m.end` is left to the caller).
+#[inline]
+fn parse_fields(m: &mut Message<'_>, bits: [u64; 3], pos: &mut usize) -> Result<(), Error> {
+    let (spec, input) = (m.spec, m.raw);
+    let limit = input.len();
+    for de in bitmap::iter(bits) {
+        let path = || FieldPath::field(u16::try_from(de).unwrap_or(0));
+        let f = spec.field(de).ok_or_else(|| err(ErrorKind::UndefinedField, path(), *pos))?;
+        let (loc, _, next) = read_field(f, input, *pos, limit).map_err(|(k, off)| err(k, path(), off))?;
+        if let Some(slot) = m.locs.get_mut(de) {
+            *slot = loc;
+        }
+        bitmap::set(&mut m.parsed, de);
+        *pos = next;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::error::ErrorKind;
 use crate::spec::{Charset, Class, Encoding, Field, Length, Prefix, PrefixEncoding, Unit};
 
 /// Wire bytes of the data of a field whose length is `count` in `unit`.
-#[inline]
+#[inline(always)]
 pub(crate) fn wire_len(f: &Field, unit: Unit, count: usize) -> Option<usize> {
     let half = |n: usize| n.checked_add(1).map(|n| n / 2);
     match f.encoding {
@@ -55,7 +55,7 @@ fn bcd_digits(f: &Field, unit: Unit, count: usize, wire: usize) -> usize {
 }
 
 /// The length, in `unit`, of a canonical value of `len` bytes.
-#[inline]
+#[inline(always)]
 pub(crate) fn count_of(f: &Field, unit: Unit, len: usize) -> Option<usize> {
     match f.encoding {
         Encoding::Bcd => match unit {
@@ -81,35 +81,47 @@ pub(crate) fn count_of(f: &Field, unit: Unit, len: usize) -> Option<usize> {
 }
 
 /// Reads a length prefix at the start of `data`; returns the count (self-inclusion removed).
-#[inline]
+#[inline(always)]
 pub(crate) fn read_prefix(p: &Prefix, data: &[u8]) -> Result<usize, ErrorKind> {
     let bytes = data.get(..p.wire_len()).ok_or(ErrorKind::Truncated)?;
+    // One loop per encoding (the encoding is not re-matched per byte).
     let mut n: usize = 0;
-    for &b in bytes {
-        n = match p.encoding {
-            PrefixEncoding::Ascii => {
-                if !b.is_ascii_digit() {
+    match p.encoding {
+        PrefixEncoding::Ascii => {
+            for &b in bytes {
+                let d = b.wrapping_sub(b'0');
+                if d > 9 {
                     return Err(ErrorKind::BadPrefix);
                 }
-                push_digit(n, b.wrapping_sub(b'0'))?
+                n = push_digit(n, d)?;
             }
-            PrefixEncoding::Ebcdic => {
-                if !(0xF0..=0xF9).contains(&b) {
+        }
+        PrefixEncoding::Ebcdic => {
+            for &b in bytes {
+                let d = b.wrapping_sub(0xF0);
+                if d > 9 {
                     return Err(ErrorKind::BadPrefix);
                 }
-                push_digit(n, b.wrapping_sub(0xF0))?
+                n = push_digit(n, d)?;
             }
-            PrefixEncoding::Bcd => {
+        }
+        PrefixEncoding::Bcd => {
+            for &b in bytes {
                 let (hi, lo) = (b >> 4, b & 0x0F);
                 if hi > 9 || lo > 9 {
                     return Err(ErrorKind::BadPrefix);
                 }
-                push_digit(push_digit(n, hi)?, lo)?
+                n = push_digit(push_digit(n, hi)?, lo)?;
             }
-            PrefixEncoding::Binary => {
-                n.checked_mul(256).and_then(|n| n.checked_add(usize::from(b))).ok_or(ErrorKind::BadPrefix)?
+        }
+        PrefixEncoding::Binary => {
+            for &b in bytes {
+                n = n
+                    .checked_mul(256)
+                    .and_then(|n| n.checked_add(usize::from(b)))
+                    .ok_or(ErrorKind::BadPrefix)?;
             }
-        };
+        }
     }
     if p.includes_self { n.checked_sub(p.wire_len()).ok_or(ErrorKind::BadLength) } else { Ok(n) }
 }
@@ -120,13 +132,10 @@ fn push_digit(n: usize, d: u8) -> Result<usize, ErrorKind> {
 }
 
 /// Writes a length prefix for `count` into `out` (exactly `p.wire_len()` bytes).
-#[inline]
+#[inline(always)]
 pub(crate) fn write_prefix(p: &Prefix, count: usize, out: &mut [u8]) -> Result<(), ErrorKind> {
     let mut n =
         if p.includes_self { count.checked_add(p.wire_len()).ok_or(ErrorKind::BadLength)? } else { count };
-    if u64::try_from(n).map_or(true, |v| v > p.capacity()) {
-        return Err(ErrorKind::BadLength);
-    }
     let out = out.get_mut(..p.wire_len()).ok_or(ErrorKind::BufferTooSmall)?;
     for b in out.iter_mut().rev() {
         *b = match p.encoding {
@@ -148,6 +157,10 @@ pub(crate) fn write_prefix(p: &Prefix, count: usize, out: &mut [u8]) -> Result<(
                 v
             }
         };
+    }
+    // Something left over: the length does not fit the prefix (beyond `p.capacity()`).
+    if n != 0 {
+        return Err(ErrorKind::BadLength);
     }
     Ok(())
 }
@@ -378,7 +391,7 @@ fn ge(x: u64, n: u8) -> u64 {
 /// at a time (SWAR). A range with `fold` set is matched against the byte with 0x20 ORed in
 /// (so `(b'a', b'f', true)` accepts `A`–`F` and `a`–`f` and nothing else).
 #[inline(always)]
-fn all_in(data: &[u8], ranges: &[(u8, u8, bool)]) -> bool {
+fn all_in(data: &[u8], ranges: &[(u8, u8, bool)], tail_mask: u16) -> bool {
     const FOLD: u64 = 0x2020_2020_2020_2020;
     let (chunks, tail) = data.as_chunks::<8>();
     let mut bad = 0u64;
@@ -390,6 +403,10 @@ fn all_in(data: &[u8], ranges: &[(u8, u8, bool)]) -> bool {
             ok |= ge(y, lo) & !ge(y, hi.wrapping_add(1));
         }
         bad |= (x & H8) | (!ok & H8);
+    }
+    if tail_mask != 0 {
+        // The same set as a class mask: one table lookup per byte of the last partial word.
+        return bad == 0 && tail.iter().all(|&b| class_of(b) & tail_mask != 0);
     }
     bad == 0
         && tail.iter().all(|&b| {
@@ -403,19 +420,19 @@ fn all_in(data: &[u8], ranges: &[(u8, u8, bool)]) -> bool {
 /// Whether `data` is all ASCII digits.
 #[inline]
 pub(crate) fn all_digits(data: &[u8]) -> bool {
-    all_in(data, &[(b'0', b'9', false)])
+    all_in(data, &[(b'0', b'9', false)], DIGIT)
 }
 
 /// Whether `data` is all hex digits (either case).
 #[inline]
 pub(crate) fn all_hex(data: &[u8]) -> bool {
-    all_in(data, &[(b'0', b'9', false), (b'a', b'f', true)])
+    all_in(data, &[(b'0', b'9', false), (b'a', b'f', true)], 0)
 }
 
 /// Whether `data` is all printable ASCII (0x20–0x7E).
 #[inline]
 fn all_printable(data: &[u8]) -> bool {
-    all_in(data, &[(0x20, 0x7E, false)])
+    all_in(data, &[(0x20, 0x7E, false)], DIGIT | UPPER | LOWER | SPACE | PUNCT)
 }
 
 /// The class mask a canonical byte of `f` must match (0 = anything goes).
@@ -470,8 +487,34 @@ pub(crate) fn gbk_ok(data: impl Iterator<Item = u8>) -> Result<(), usize> {
 }
 
 /// Validates a canonical value against the class. Returns the index of the first bad byte.
-#[inline]
+#[inline(always)]
 pub(crate) fn validate_canonical(f: &Field, canon: &[u8]) -> Result<(), usize> {
+    // Fast paths (SWAR, eight bytes at a time) for the common classes over plain ASCII text;
+    // a value they reject goes through the table-driven path below, which finds the offset.
+    let plain = f.charset == Charset::Ascii && f.encoding != Encoding::Ebcdic;
+    let fast = match f.class {
+        Class::B => return Ok(()),
+        Class::N => all_digits(canon),
+        Class::Ans if plain => all_printable(canon),
+        Class::An if plain => all_in(
+            canon,
+            &[(b'0', b'9', false), (b'a', b'z', true), (b' ', b' ', false)],
+            DIGIT | UPPER | LOWER | SPACE,
+        ),
+        Class::A if plain => all_in(canon, &[(b'a', b'z', true), (b' ', b' ', false)], UPPER | LOWER | SPACE),
+        Class::Z if !f.z_hex && f.encoding != Encoding::Bcd => {
+            all_in(canon, &[(b'0', b'9', false), (b'=', b'=', false)], DIGIT | EQ)
+        }
+        _ => false,
+    };
+    if fast {
+        return Ok(());
+    }
+    validate_canonical_slow(f, canon)
+}
+
+#[inline(never)]
+fn validate_canonical_slow(f: &Field, canon: &[u8]) -> Result<(), usize> {
     let mask = class_mask(f);
     let fast = match mask {
         DIGIT => f.class == Class::N && all_digits(canon),
@@ -514,7 +557,7 @@ pub(crate) fn validate_canonical_iter(f: &Field, canon: impl Iterator<Item = u8>
 }
 
 /// Encodes canonical `value` into `out` (exactly `wire` bytes) for field `f` holding `digits`.
-#[inline]
+#[inline(always)]
 pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<(), ErrorKind> {
     match f.encoding {
         Encoding::Ascii | Encoding::Binary => {
@@ -541,31 +584,40 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
             };
             let nibbles = body.len().saturating_mul(2);
             let pad = nibbles.checked_sub(digits.len()).ok_or(ErrorKind::BadLength)?;
-            let nib =
-                |c: u8| NIBBLE.get(usize::from(c)).copied().filter(|&n| n < 16).ok_or(ErrorKind::BadCharset);
+            // Table values above 15 mark characters that are not BCD symbols: they are ORed
+            // into `seen` and checked once at the end instead of per character.
+            let mut seen = 0u8;
+            let mut nib_raw = |c: u8| {
+                let n = NIBBLE.get(usize::from(c)).copied().unwrap_or(0xFF);
+                seen |= n;
+                n
+            };
             match (pad, f.align) {
                 (0, _) => {
                     for (o, pair) in body.iter_mut().zip(digits.as_chunks::<2>().0) {
-                        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+                        *o = (nib_raw(pair[0]) << 4) | (nib_raw(pair[1]) & 0x0F);
                     }
                 }
                 (1, crate::spec::Align::Right) => {
                     let (first, rest) = body.split_first_mut().ok_or(ErrorKind::BadLength)?;
                     let (d0, ds) = digits.split_first().ok_or(ErrorKind::BadLength)?;
-                    *first = ((f.pad_nibble & 0x0F) << 4) | nib(*d0)?;
+                    *first = ((f.pad_nibble & 0x0F) << 4) | (nib_raw(*d0) & 0x0F);
                     for (o, pair) in rest.iter_mut().zip(ds.as_chunks::<2>().0) {
-                        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+                        *o = (nib_raw(pair[0]) << 4) | (nib_raw(pair[1]) & 0x0F);
                     }
                 }
                 (1, crate::spec::Align::Left) => {
                     let (last, rest) = body.split_last_mut().ok_or(ErrorKind::BadLength)?;
                     let (dl, ds) = digits.split_last().ok_or(ErrorKind::BadLength)?;
-                    *last = (nib(*dl)? << 4) | (f.pad_nibble & 0x0F);
+                    *last = (nib_raw(*dl) << 4) | (f.pad_nibble & 0x0F);
                     for (o, pair) in rest.iter_mut().zip(ds.as_chunks::<2>().0) {
-                        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+                        *o = (nib_raw(pair[0]) << 4) | (nib_raw(pair[1]) & 0x0F);
                     }
                 }
                 _ => return Err(ErrorKind::BadLength),
+            }
+            if seen > 0x0F {
+                return Err(ErrorKind::BadCharset);
             }
         }
     }
@@ -577,6 +629,49 @@ pub(crate) fn encode_value(f: &Field, value: &[u8], out: &mut [u8]) -> Result<()
 /// the first bad byte.
 #[inline]
 pub(crate) fn check_bcd(f: &Field, data: &[u8], digits: usize) -> Result<(), usize> {
+    // Fast path: the bytes without a pad nibble checked eight at a time (digit classes) or not
+    // at all (binary, hex-z), the padded edge byte on its own; anything it rejects is located
+    // by the byte-by-byte check below.
+    let body = if f.class == Class::Xn { data.get(1..).unwrap_or(&[]) } else { data };
+    let pad = body.len().saturating_mul(2).saturating_sub(digits);
+    let any_nibble = matches!(f.class, Class::B) || (f.class == Class::Z && f.z_hex);
+    let fast = match pad {
+        0 => any_nibble || (f.class != Class::Z && bcd_all_digits(body)),
+        1 if f.class != Class::Z || any_nibble => {
+            let pad_ok = |n: u8| f.lenient_pad || n == f.pad_nibble;
+            let dig = |n: u8| any_nibble || n < 10;
+            match f.align {
+                crate::spec::Align::Right => body.split_first().is_some_and(|(&b, rest)| {
+                    pad_ok(b >> 4) && dig(b & 0x0F) && (any_nibble || bcd_all_digits(rest))
+                }),
+                crate::spec::Align::Left => body.split_last().is_some_and(|(&b, rest)| {
+                    dig(b >> 4) && pad_ok(b & 0x0F) && (any_nibble || bcd_all_digits(rest))
+                }),
+            }
+        }
+        _ => false,
+    };
+    if fast { Ok(()) } else { check_bcd_slow(f, data, digits) }
+}
+
+/// Whether every nibble of `data` is a decimal digit (eight bytes at a time).
+#[inline]
+fn bcd_all_digits(data: &[u8]) -> bool {
+    const LO: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const SIX: u64 = 0x0606_0606_0606_0606;
+    const CARRY: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    let (chunks, tail) = data.as_chunks::<8>();
+    let mut bad = 0u64;
+    for c in chunks {
+        let x = u64::from_le_bytes(*c);
+        // A nibble above 9 carries into the high half of its byte when 6 is added.
+        bad |= (x & LO).wrapping_add(SIX) | ((x >> 4) & LO).wrapping_add(SIX);
+    }
+    bad & CARRY == 0 && tail.iter().all(|&b| b >> 4 < 10 && b & 0x0F < 10)
+}
+
+#[inline(never)]
+fn check_bcd_slow(f: &Field, data: &[u8], digits: usize) -> Result<(), usize> {
     let (body, skip) = if f.class == Class::Xn { (data.get(1..).unwrap_or(&[]), 1usize) } else { (data, 0) };
     let nibbles = body.len().saturating_mul(2);
     let pad = nibbles.saturating_sub(digits);
@@ -642,3 +737,65 @@ impl core::fmt::Debug for Canonical<'_> {
 }
 
 impl ExactSizeIterator for Canonical<'_> {}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+    use super::*;
+    use crate::spec::Align;
+    extern crate alloc;
+    use alloc::vec::Vec;
+
+    /// Every field of every built-in spec: the fast validation paths accept exactly what the
+    /// byte-by-byte checks accept (random values over a small alphabet of good and bad bytes).
+    #[test]
+    fn fast_paths_agree_with_byte_checks() {
+        const ALPHABET: &[u8] = b"0123456789=DdAaZz ~^\x7F\x1F\x80\xA0\xFF\x00\x0F\xF0\x9A\xD5\x12\x34";
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut fields: Vec<Field> =
+            crate::specs::ALL.iter().flat_map(|s| s.fields.iter().flatten().copied()).collect();
+        let more: Vec<Field> = fields
+            .iter()
+            .flat_map(|f| {
+                [
+                    f.aligned(Align::Left, 0xF),
+                    f.aligned(Align::Right, 0),
+                    Field { lenient_pad: false, ..*f },
+                    Field { z_hex: true, ..*f },
+                ]
+            })
+            .collect();
+        fields.extend(more);
+        let mut buf = [0u8; 40];
+        for f in &fields {
+            for _ in 0..400 {
+                let len = (next() % 40) as usize;
+                let good = next() % 2 == 0;
+                for b in &mut buf[..len] {
+                    let r = next();
+                    *b = if good {
+                        // Mostly bytes valid in most classes, to reach both outcomes.
+                        b"0123456789"[(r % 10) as usize]
+                    } else {
+                        ALPHABET[(r % ALPHABET.len() as u64) as usize]
+                    };
+                }
+                let v = &buf[..len];
+                assert_eq!(validate_canonical(f, v), validate_canonical_slow(f, v), "{f:?} {v:02X?}");
+                for digits in [len * 2, (len * 2).saturating_sub(1), (len * 2).saturating_sub(2)] {
+                    assert_eq!(
+                        check_bcd(f, v, digits),
+                        check_bcd_slow(f, v, digits),
+                        "{f:?} {v:02X?} {digits}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -63,3 +63,21 @@ fn encode_computes_the_published_mac() {
     ]);
     assert_eq!(none.status.code(), Some(2));
 }
+
+#[test]
+fn decode_human_form_lists_subfields_masked() {
+    // O-3 (reference §8): F60 = 2200075700060, DE 55 with 21 tags; the human form shows them
+    // under their data elements, masked; the JSON form is unchanged (whole values only).
+    let o = paytool(&["iso8583", "decode", "--spec", "cup-pos", "--frame", "len2", O3]);
+    assert_eq!(o.status.code(), Some(0));
+    let s = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        s.contains("\n    60.1 Transaction type code [2]: 22\n    60.2 Batch number [6]: 000757\n"),
+        "{s}"
+    );
+    assert!(s.contains("\n    55.9F26 [8]: ****************\n"), "{s}");
+    assert!(!s.contains("ED1D6BA7"), "{s}");
+    let j = paytool(&["iso8583", "decode", "--spec", "cup-pos", "--frame", "len2", "--json", O3]);
+    let j = String::from_utf8(j.stdout).unwrap();
+    assert!(!j.contains("subfields") && !j.contains("60.1"), "{j}");
+}
