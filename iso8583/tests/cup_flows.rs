@@ -398,6 +398,17 @@ fn builders_round_trip_through_codec_and_pyiso8583() {
             vec![(3, "200000"), (25, "06"), (60, "1100000100060")],
         ),
         (
+            "pre_auth_completion_void",
+            Request::pre_auth_completion_void(&t, 18, 1, 4000, &chip, &orig).unwrap(),
+            vec![
+                (3, "200000"),
+                (25, "06"),
+                (37, "000111222333"),
+                (60, "2100000100060"),
+                (61, "000001000123"),
+            ],
+        ),
+        (
             "balance",
             Request::balance_inquiry(&t, 8, 1, &swipe).unwrap(),
             vec![(3, "310000"), (60, "0100000100020")],
@@ -484,8 +495,11 @@ fn builders_round_trip_through_codec_and_pyiso8583() {
         input.insert(name.to_string(), serde_json::Value::String(to_hex(&bytes)));
         packed.push((name, bytes, expect));
     }
-    assert_eq!(cases[9].1.mti(), *b"0401");
-    assert!(cases[8].1.fields().get(52).is_none(), "no PIN in a reversal");
+    let case = |n: &str| &cases.iter().find(|c| c.0 == n).unwrap().1;
+    assert_eq!(case("reversal_card_declined").mti(), *b"0401");
+    assert_eq!(case("reversal").mti(), *b"0400");
+    assert!(case("sale").fields().get(52).is_some());
+    assert!(case("reversal").fields().get(52).is_none(), "no PIN in a reversal");
 
     let mut child = std::process::Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/diff/cup_check.py"))

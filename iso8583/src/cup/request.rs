@@ -439,6 +439,34 @@ impl<'a> Request<'a> {
         Ok(r)
     }
 
+    /// Pre-authorisation completion void 0200: DE 3 `200000`, DE 25 `06`, 60.1 `21`, DE 37/38 of
+    /// the completion, DE 61 = the completion's batch ‖ STAN.
+    ///
+    /// # Errors
+    /// [`FlowErrorKind::OutOfRange`].
+    pub fn pre_auth_completion_void(
+        term: &Terminal,
+        stan: u32,
+        batch: u32,
+        amount: u64,
+        card: &Card<'a>,
+        original: &Original,
+    ) -> Result<Self, FlowError> {
+        let mut r = Self::financial(
+            term,
+            b"0200",
+            b"200000",
+            TxnType::PreAuthCompletionVoid,
+            Condition::PreAuth,
+            stan,
+            batch,
+            Some(amount),
+            card,
+        )?;
+        r.set_original_f61(original, false)?;
+        Ok(r)
+    }
+
     /// Balance inquiry 0200: DE 3 `310000`, 60.1 `01`, no amount.
     ///
     /// # Errors
