@@ -148,6 +148,7 @@ extern crate std;
 
 mod bitmap;
 mod composite;
+pub mod cup;
 pub mod describe;
 mod ebcdic;
 mod error;
