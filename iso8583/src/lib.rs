@@ -120,7 +120,7 @@
 //! `benches/codec.rs`, a 0200 with 25 data elements incl. DE 55 (164 bytes of EMV data),
 //! full validation both ways, zero heap allocations (`tests/alloc.rs`); `benches/instructions.rs`
 //! counts instructions under callgrind (`.ci/bench-instructions-iso8583.sh`): unpack ≈ 5.6–5.8k,
-//! pack ≈ 6.2–7.5k instructions per message (−15 % / −17–24 % after the fast paths). On the
+//! pack ≈ 6.2–7.4k instructions per message (−15 % / −18–24 % after the fast paths). On the
 //! shared 2-core machine under a load average of 5–7, min-of-N wall time was 0.41 µs unpack and
 //! 0.44–0.50 µs pack, 102–130× faster than pyiso8583 on the same bytes (`benches/pyiso_bench.py`).
 //! The bar (≤ 0.3 µs and ≥ 160×) is not met under that load (BENCHMARKS.md); what
