@@ -37,7 +37,9 @@
 //!   offset. No error, and no `Debug` output of a message or value, ever shows field values (PCI).
 //! - **Describe** ([`describe`]): `core::fmt`, masked by sensitivity (PAN 6 + 4, track data after
 //!   the separator, PIN blocks, keys and MACs fully, DE 55 whole unless a tag-level
-//!   [`payproto_tlv::MaskPolicy`] is passed); unmasked only by explicit opt-in.
+//!   [`payproto_tlv::MaskPolicy`] is passed); unmasked only by explicit opt-in. Composite
+//!   elements are followed by their subfields, indented (`60.1`, `55.9F26`, `127.25`, `48.2.01`),
+//!   masked by the enclosing field's sensitivity, nested down to [`composite::MAX_DEPTH`].
 //! - **Framing** ([`framing`], sans-IO): 2-byte binary length with or without itself, 2-byte
 //!   BCD, 4 ASCII digits, CUP LEN + TPDU + header and the reply TPDU swap.
 //! - **MAC boundary**: [`Message::mac_input`] is the exact MAC input (MTI up to the MAC element;
@@ -116,15 +118,13 @@
 //!
 //! ## Performance
 //! `benches/codec.rs`, a 0200 with 25 data elements incl. DE 55 (164 bytes of EMV data),
-//! full validation both ways, zero heap allocations (`tests/alloc.rs`). Measured on the shared
-//! 2-core development machine under a load average of 5–8 (other builds and fuzzers running),
-//! as user-CPU time per operation (load-robust; criterion's wall-clock medians were 0.40–0.70
-//! µs depending on load): unpack ≈ 0.39 µs and pack ≈ 0.47–0.49 µs under iso87-ascii, unpack
-//! ≈ 0.38–0.40 µs and pack ≈ 0.48 µs under cup-pos. pyiso8583 on the same bytes in the same
-//! sessions (`benches/pyiso_bench.py`): 44–74 µs per decode or encode, i.e. about 90–185×
-//! slower. The bar (≤ 0.3 µs and ≥ 160×) is not met yet: a fixed cost of ≈ 55 ns per
-//! message plus ≈ 13 ns per element, spread evenly over prefix, length rules and charset
-//! checks; the next step is a precompiled per-element plan rather than micro-tuning.
+//! full validation both ways, zero heap allocations (`tests/alloc.rs`); `benches/instructions.rs`
+//! counts instructions under callgrind (`.ci/bench-instructions-iso8583.sh`): unpack ≈ 5.6–5.8k,
+//! pack ≈ 6.2–7.4k instructions per message (−15 % / −18–24 % after the fast paths). On the
+//! shared 2-core machine under a load average of 5–7, min-of-N wall time was 0.41 µs unpack and
+//! 0.44–0.50 µs pack, 102–130× faster than pyiso8583 on the same bytes (`benches/pyiso_bench.py`).
+//! The bar (≤ 0.3 µs and ≥ 160×) is not met under that load (BENCHMARKS.md); what
+//! remains is per-element dispatch, for a precompiled per-element plan.
 //!
 //! ## Public parse and pack entry points (panic-freedom link check)
 //! [`unpack`], [`unpack_partial`], [`unpack_field`], [`FieldRef::subfields`],

@@ -2,7 +2,7 @@
 
 use crate::bitmap;
 use crate::error::{Error, ErrorKind, FieldPath};
-use crate::spec::{Field, Length, MtiEncoding, Spec, Tertiary};
+use crate::spec::{Field, Length, MtiEncoding, PrefixEncoding, Spec, Tertiary};
 use crate::unpack::MAX_FIELDS;
 use crate::value;
 
@@ -194,7 +194,13 @@ pub(crate) fn measure(f: &Field, v: &[u8]) -> Result<(usize, usize, usize), Erro
             }
             let with_self =
                 if prefix.includes_self { count.saturating_add(prefix.wire_len()) } else { count };
-            if u64::try_from(with_self).map_or(true, |c| c > prefix.capacity()) {
+            // Any prefix of two digits or one byte holds 99: the capacity lookup only beyond.
+            let surely_fits = with_self < 100
+                && match prefix.encoding {
+                    PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => prefix.width >= 2,
+                    _ => prefix.width >= 1,
+                };
+            if !surely_fits && u64::try_from(with_self).map_or(true, |c| c > prefix.capacity()) {
                 return Err(ErrorKind::BadLength);
             }
             prefix.wire_len()
